@@ -1,0 +1,44 @@
+package org.carelake.jobs.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Row;
+import org.carelake.jobs.service.TextTable;
+import org.carelake.jobs.service.WarehouseBuild;
+import org.carelake.transforms.ModelRunner;
+import picocli.CommandLine.Command;
+
+@Command(name = "build", mixinStandardHelpOptions = true,
+    description = "Load changed seeds, then build staging → core → marts and the data-quality tables, checking every contract.")
+public class BuildCommand implements Callable<Integer> {
+
+  private final WarehouseBuild build;
+
+  public BuildCommand(WarehouseBuild build) {
+    this.build = build;
+  }
+
+  @Override
+  public Integer call() {
+    WarehouseBuild.Outcome outcome = build.build();
+    print(outcome);
+    return outcome.passed() ? 0 : 3;
+  }
+
+  static void print(WarehouseBuild.Outcome outcome) {
+    long reloaded = outcome.seeds().stream().filter(s -> s.reloaded()).count();
+    System.out.println("seeds: " + reloaded + " reloaded, " + (outcome.seeds().size() - reloaded) + " unchanged");
+    for (ModelRunner.ModelResult r : outcome.models()) {
+      System.out.printf("  %-36s %9d rows  %6.1fs  %s%n", r.table(), r.rows(), r.took().toMillis() / 1000.0,
+          r.passed() ? "contract ok" : "CONTRACT BROKEN");
+      r.violations().forEach(v -> System.out.println("      " + v));
+    }
+    List<Row> findings = outcome.geographyFindings();
+    if (findings.isEmpty()) {
+      System.out.println("geography: every CQC council and region name matched an ONS geography");
+    } else {
+      System.out.println("geography findings (dq.cqc_unmatched_geography): " + findings.size());
+      System.out.print(TextTable.render(List.of("name_kind", "cqc_name", "source_layout", "rule", "locations", "evidence"), findings));
+    }
+  }
+}

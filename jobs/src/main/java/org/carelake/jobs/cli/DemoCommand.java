@@ -1,0 +1,80 @@
+package org.carelake.jobs.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.carelake.ingestion.IngestReport;
+import org.carelake.ingestion.Lander;
+import org.carelake.ingestion.cqc.CqcApiSettings;
+import org.carelake.ingestion.cqc.CqcIngestor;
+import org.carelake.jobs.service.BenchmarkHeadline;
+import org.carelake.jobs.service.Lakehouse;
+import org.carelake.jobs.service.SqlEndpoint;
+import org.carelake.jobs.service.WarehouseBuild;
+import org.springframework.core.env.Environment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"For a new user: load the real CQC samples bundled in seeds/samples (Oldham API responses, the",
+        "Shropshire/Telford latest-ratings file, the national wide sample), build the marts, print the headline",
+        "benchmark table, then serve SQL until stopped."})
+public class DemoCommand implements Callable<Integer>, CommandLineRunnerAdapter.KeepsRunning {
+
+  static final List<String> SAMPLES = List.of(
+      "samples/cqc/api_oldham_2025",
+      "samples/cqc/cqc_latest_ratings_locations_shropshire_telford_2025.csv",
+      "samples/cqc/cqc_asc_locations_extract_sample_2025.csv");
+
+  private final Lakehouse lakehouse;
+  private final WarehouseBuild build;
+  private final BenchmarkHeadline headline;
+  private final SqlEndpoint endpoint;
+  private final Environment env;
+
+  @Option(names = "--no-serve", description = "stop after printing the table")
+  boolean noServe;
+
+  public DemoCommand(Lakehouse lakehouse, WarehouseBuild build, BenchmarkHeadline headline, SqlEndpoint endpoint, Environment env) {
+    this.lakehouse = lakehouse;
+    this.build = build;
+    this.headline = headline;
+    this.endpoint = endpoint;
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    Path seeds = lakehouse.properties().getSeedsDir();
+    System.out.println("carelake demo: data home " + lakehouse.home());
+    CqcIngestor ingestor = new CqcIngestor(new Lander(lakehouse.spark()), CqcApiSettings.defaults(null), Clock.systemUTC());
+    for (String sample : SAMPLES) {
+      Path p = seeds.resolve(sample);
+      if (!Files.exists(p)) {
+        throw new IllegalStateException("demo sample missing: " + p.toAbsolutePath());
+      }
+      IngestReport r = ingestor.ingest(p.toString(), Optional.empty());
+      System.out.println("ingest " + sample + "\n  " + r.summary());
+    }
+    WarehouseBuild.Outcome outcome = build.build();
+    BuildCommand.print(outcome);
+    System.out.println();
+    System.out.print(headline.render(20));
+    System.out.flush();
+    if (!outcome.passed()) {
+      return 3;
+    }
+    if (!noServe) {
+      ServeCommand.printConnect(endpoint.start(), env);
+    }
+    return 0;
+  }
+
+  @Override
+  public boolean keepsRunning() {
+    return !noServe;
+  }
+}

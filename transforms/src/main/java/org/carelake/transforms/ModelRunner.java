@@ -1,0 +1,102 @@
+package org.carelake.transforms;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.carelake.schema.ColumnSpec;
+import org.carelake.schema.ContractChecker;
+import org.carelake.schema.ContractViolation;
+import org.carelake.schema.TableContract;
+
+/**
+ * Runs SQL models: the query's columns must be exactly the contract's (cast to the contract's types), the result
+ * replaces the table in one Iceberg commit (history kept for time travel), and the contract is checked on what was
+ * written.
+ */
+public final class ModelRunner {
+
+  /** What building one model did. */
+  public record ModelResult(String table, long rows, Duration took, List<ContractViolation> violations) {
+    public boolean passed() {
+      return violations.isEmpty();
+    }
+  }
+
+  private final SparkSession spark;
+
+  public ModelRunner(SparkSession spark) {
+    this.spark = spark;
+    SqlFunctions.register(spark);
+  }
+
+  /** The model's rows, conformed to its contract, without writing anything. */
+  public Dataset<Row> query(Model model) {
+    Dataset<Row> df = spark.sql(model.sql());
+    return conform(model.contract(), df);
+  }
+
+  static Dataset<Row> conform(TableContract contract, Dataset<Row> df) {
+    Set<String> produced = new TreeSet<>(Arrays.asList(df.columns()));
+    Set<String> promised = new TreeSet<>(contract.columnNames());
+    if (!produced.equals(promised)) {
+      Set<String> missing = new TreeSet<>(promised);
+      missing.removeAll(produced);
+      Set<String> extra = new TreeSet<>(produced);
+      extra.removeAll(promised);
+      throw new IllegalStateException(contract.table() + ": the SQL does not produce the contract's columns; missing "
+          + missing + ", not in contract " + extra);
+    }
+    List<Column> cols = new ArrayList<>();
+    for (ColumnSpec c : contract.columns()) {
+      cols.add(functions.col("`" + c.name() + "`").cast(c.type()).as(c.name()));
+    }
+    return df.select(cols.toArray(Column[]::new));
+  }
+
+  public ModelResult build(Model model) {
+    long start = System.nanoTime();
+    TableContract contract = model.contract();
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + contract.namespace());
+    Dataset<Row> rows = query(model);
+    String view = "__model_" + contract.name();
+    rows.createOrReplaceTempView(view);
+    try {
+      StringBuilder ddl = new StringBuilder("CREATE OR REPLACE TABLE ").append(contract.table()).append(" USING iceberg");
+      if (!contract.partitionBy().isEmpty()) {
+        ddl.append(" PARTITIONED BY (").append(String.join(", ", contract.partitionBy())).append(")");
+      }
+      Map<String, String> props = new LinkedHashMap<>();
+      props.put("format-version", "2");
+      props.put("write.parquet.compression-codec", "zstd");
+      props.putAll(contract.properties());
+      ddl.append(" TBLPROPERTIES (")
+          .append(props.entrySet().stream().map(e -> "'" + e.getKey() + "'='" + e.getValue() + "'").collect(Collectors.joining(", ")))
+          .append(") AS SELECT * FROM ").append(view);
+      spark.sql(ddl.toString());
+    } finally {
+      spark.catalog().dropTempView(view);
+    }
+    List<ContractViolation> violations = new ContractChecker(spark).check(contract);
+    long count = spark.table(contract.table()).count();
+    return new ModelResult(contract.table(), count, Duration.ofNanos(System.nanoTime() - start), violations);
+  }
+
+  public List<ModelResult> buildAll(Models models) {
+    List<ModelResult> out = new ArrayList<>();
+    for (Model m : models.all()) {
+      out.add(build(m));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,63 @@
+package org.carelake.schema;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one SparkSession of a test JVM ({@code local[2]}, one shuffle partition, UI off, loopback), and a fresh,
+ * empty Iceberg catalog per test class so tests never see each other's tables.
+ */
+public final class TestLakehouse {
+
+  private static final AtomicInteger CATALOGS = new AtomicInteger();
+  private static volatile SparkSession session;
+  private static Path root;
+
+  private TestLakehouse() {}
+
+  public static synchronized SparkSession spark() {
+    if (session == null) {
+      try {
+        root = Files.createTempDirectory("carelake-test-");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      session = LakehouseSession.builder()
+          .master("local[2]")
+          .appName("carelake-test")
+          .shufflePartitions(1)
+          .conf("spark.sql.adaptive.coalescePartitions.enabled", "true")
+          .conf("spark.default.parallelism", "2")
+          .conf("spark.sql.warehouse.dir", root.resolve("spark-warehouse").toString())
+          .getOrCreate();
+      session.sparkContext().setLogLevel("WARN");
+    }
+    return session;
+  }
+
+  /** A new empty catalog (embedded JDBC on SQLite, as in production), made the session's default catalog. */
+  public static synchronized CatalogSettings freshCatalog() {
+    SparkSession spark = spark();
+    int n = CATALOGS.incrementAndGet();
+    Path home = root.resolve("home" + n);
+    try {
+      Files.createDirectories(home);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    CatalogSettings embedded = CatalogSettings.embedded(home);
+    CatalogSettings settings = new CatalogSettings("t" + n, embedded.type(), embedded.uri(), embedded.warehouse(), embedded.properties());
+    settings.sparkConf().forEach((k, v) -> spark.conf().set(k, v));
+    spark.conf().set("spark.sql.defaultCatalog", settings.name());
+    spark.sql("USE " + settings.name());
+    return settings;
+  }
+
+  public static Path home(CatalogSettings settings) {
+    return Path.of(java.net.URI.create(settings.warehouse())).getParent();
+  }
+}
