@@ -124,6 +124,9 @@ public final class CqcIngestor {
     }
     batch.documents().stream().filter(d -> landed.contains(d.sha256()))
         .forEach(d -> all.add(new FileOutcome(d.name(), layout.code(), 0, 0, 0, true)));
+    if (!indexIsNew) {
+      all.add(new FileOutcome(batch.index().name(), "cqc_api_index", 0, 0, 0, true));
+    }
     return new IngestReport(batchId, layout.code(), all);
   }
 
