@@ -36,7 +36,11 @@ public class CommandLineRunnerAdapter implements CommandLineRunner {
       }
       return ex instanceof org.carelake.ingestion.UnreadableSourceException || ex instanceof IllegalArgumentException ? 2 : 1;
     });
-    exitCode = cmd.execute(args);
+    // Spring Boot has already bound --carelake.x=y style settings; they are not picocli options
+    String[] commandArgs = java.util.Arrays.stream(args)
+        .filter(a -> !(a.startsWith("--") && a.contains("=") && a.substring(2, a.indexOf('=')).contains(".")))
+        .toArray(String[]::new);
+    exitCode = cmd.execute(commandArgs);
     Object last = cmd.getParseResult() == null ? null : lastCommand(cmd.getParseResult());
     keepRunning = exitCode == 0 && last instanceof KeepsRunning k && k.keepsRunning();
   }

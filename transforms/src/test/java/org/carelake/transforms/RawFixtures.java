@@ -1,0 +1,113 @@
+package org.carelake.transforms;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.carelake.ingestion.seeds.SeedLoader;
+import org.carelake.schema.RowBuilder;
+import org.carelake.schema.TableContract;
+import org.carelake.schema.TableMigrator;
+import org.carelake.schema.WarehouseTables;
+
+/** Given rows for the raw tables, written as ingestion would write them, plus the real seeds. */
+final class RawFixtures {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AtomicLong ROW = new AtomicLong();
+  private final SparkSession spark;
+  private final List<Row> api = new ArrayList<>();
+  private final List<Row> longRows = new ArrayList<>();
+  private final List<Row> wide = new ArrayList<>();
+
+  RawFixtures(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  static Path repoRoot() {
+    return Path.of(System.getProperty("carelake.repo.root", ".."));
+  }
+
+  /** A CQC API location document. {@code kq} maps key question name to rating; all share the overall report date. */
+  RawFixtures apiDoc(LocalDate snapshot, String id, String status, String directorate, boolean careHome, Integer beds,
+      String dormancy, String la, String region, String overall, String reportDate, Map<String, String> kq) {
+    ObjectNode d = JSON.createObjectNode();
+    d.put("locationId", id).put("providerId", "P-" + id).put("name", "Location " + id).put("registrationStatus", status)
+        .put("inspectionDirectorate", directorate).put("type", directorate.equals("Adult social care") ? "Social Care Org" : "Primary Medical Services")
+        .put("careHome", careHome ? "Y" : "N").put("dormancy", dormancy).put("localAuthority", la).put("region", region)
+        .put("registrationDate", "2015-01-01");
+    if (beds != null) {
+      d.put("numberOfBeds", beds);
+    }
+    if (status.equals("Deregistered")) {
+      d.put("deregistrationDate", "2025-05-01");
+    }
+    if (overall != null) {
+      ObjectNode o = d.putObject("currentRatings").putObject("overall");
+      o.put("rating", overall).put("reportDate", reportDate);
+      ArrayNode kqs = o.putArray("keyQuestionRatings");
+      kq.forEach((name, rating) -> kqs.addObject().put("name", name).put("rating", rating).put("reportDate", reportDate));
+    }
+    api.add(lineage(WarehouseTables.RAW_CQC_API_LOCATION, "location_" + id + ".json")
+        .set("location_id", id).set("provider_id", "P-" + id).set("registration_status", status)
+        .set("document", d.toString()).set("snapshot_date", Date.valueOf(snapshot)).set("_source_row", null).build());
+    return this;
+  }
+
+  /** A row of the Latest ratings long file. */
+  RawFixtures longRow(LocalDate snapshot, String id, String type, String category, String careHome, String la, String region,
+      String group, String domain, String rating, String published, String inherited) {
+    longRows.add(lineage(WarehouseTables.RAW_CQC_RATINGS_LONG, "latest_ratings.csv")
+        .set("location_id", id).set("location_name", "Location " + id).set("care_home", careHome).set("location_type", type)
+        .set("location_primary_inspection_category", category).set("location_local_authority", la).set("location_region", region)
+        .set("service_population_group", group).set("domain", domain).set("latest_rating", rating).set("publication_date", published)
+        .set("report_type", "Location").set("inherited_rating_y_n", inherited).set("provider_id", "P-" + id)
+        .set("provider_name", "Provider " + id).set("header_style", "original").set("snapshot_date", Date.valueOf(snapshot)).build());
+    return this;
+  }
+
+  /** A row of the wide adult social care export: ratings for Overall, Safe, Effective, Caring, Responsive, Well-led. */
+  RawFixtures wideRow(LocalDate snapshot, String id, String la, String region, String category, String serviceTypes, String beds,
+      String dormant, String... ratings) {
+    wide.add(lineage(WarehouseTables.RAW_CQC_ASC_WIDE, "asc_export.csv")
+        .set("location_id", id).set("location_name", "Location " + id).set("location_local_authority", la)
+        .set("location_adass_region", region).set("primary_inspection_category", category).set("service_types", serviceTypes)
+        .set("care_homes_beds", beds).set("location_hsca_start_date", "2015-01-01").set("location_hsca_end_date", "")
+        .set("dormant", dormant).set("location_latest_overall_rating", ratings[0]).set("location_safe_rating", ratings[1])
+        .set("location_effective_rating", ratings[2]).set("location_caring_rating", ratings[3])
+        .set("location_responsive_rating", ratings[4]).set("location_well_led_rating", ratings[5])
+        .set("provider_id", "P-" + id).set("snapshot_date", Date.valueOf(snapshot)).build());
+    return this;
+  }
+
+  private static RowBuilder lineage(TableContract table, String file) {
+    long row = ROW.incrementAndGet();
+    return new RowBuilder(table).set("_source_file", file).set("_source_sha256", "sha-" + file)
+        .set("_source_row", row).set("_ingested_at", Timestamp.valueOf("2025-06-02 10:00:00")).set("_batch_id", "test");
+  }
+
+  /** Writes the given rows into freshly migrated raw tables and loads the real seeds. */
+  void land() throws Exception {
+    WarehouseTables.migrate(new TableMigrator(spark));
+    write(WarehouseTables.RAW_CQC_API_LOCATION, api);
+    write(WarehouseTables.RAW_CQC_RATINGS_LONG, longRows);
+    write(WarehouseTables.RAW_CQC_ASC_WIDE, wide);
+    new SeedLoader(spark, Clock.systemUTC()).load(repoRoot().resolve("seeds"));
+  }
+
+  private void write(TableContract table, List<Row> rows) throws Exception {
+    if (!rows.isEmpty()) {
+      spark.createDataFrame(rows, table.sparkSchema()).writeTo(table.table()).append();
+    }
+  }
+}
