@@ -62,7 +62,7 @@ public class DemoCommand implements Callable<Integer>, CommandLineRunnerAdapter.
     WarehouseBuild.Outcome outcome = build.build();
     BuildCommand.print(outcome);
     System.out.println();
-    System.out.print(headline.render(20));
+    System.out.print(headline.render(40));
     System.out.flush();
     if (!outcome.passed()) {
       return 3;
