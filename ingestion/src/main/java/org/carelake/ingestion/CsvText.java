@@ -123,6 +123,11 @@ public final class CsvText {
     return records;
   }
 
+  /** A record as CSV text again, quoting kept, for the quarantine. */
+  public static String recordText(CSVRecord r) {
+    return CSVFormat.DEFAULT.format((Object[]) r.values());
+  }
+
   /** janitor::clean_names-style: lower case, runs of anything but letters and digits become one underscore. */
   public static String snakeCase(String header) {
     String s = header.replace("\uFEFF", "").trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");

@@ -65,6 +65,14 @@ public final class ModelRunner {
   }
 
   public ModelResult build(Model model) {
+    try {
+      return buildUnchecked(model);
+ } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes but thrown undeclared
+      throw new IllegalStateException("building " + model.table() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private ModelResult buildUnchecked(Model model) {
     long start = System.nanoTime();
     TableContract contract = model.contract();
     spark.sql("CREATE NAMESPACE IF NOT EXISTS " + contract.namespace());

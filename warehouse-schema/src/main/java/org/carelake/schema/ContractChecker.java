@@ -55,7 +55,12 @@ public final class ContractChecker {
   }
 
   private void failing(List<ContractViolation> out, TableContract contract, String check, String sql) {
-    Dataset<Row> bad = spark.sql(sql);
+    Dataset<Row> bad;
+    try {
+      bad = spark.sql(sql);
+    } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes but thrown undeclared
+      throw new IllegalStateException(contract.table() + ": contract check '" + check + "' is not valid SQL: " + e.getMessage(), e);
+    }
     List<Row> sample = bad.limit(1).collectAsList();
     if (!sample.isEmpty()) {
       out.add(new ContractViolation(contract.table(), check, bad.count(), sample.get(0).toString()));

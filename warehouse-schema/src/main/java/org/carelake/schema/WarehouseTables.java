@@ -8,6 +8,8 @@ public final class WarehouseTables {
   public static final TableContract RAW_CQC_API_LOCATION = TableContract.fromResource("tables/raw/cqc_api_location.yml");
   public static final TableContract RAW_CQC_RATINGS_LONG = TableContract.fromResource("tables/raw/cqc_ratings_long.yml");
   public static final TableContract RAW_CQC_ASC_WIDE = TableContract.fromResource("tables/raw/cqc_asc_wide.yml");
+  public static final TableContract RAW_CONTRACT_REGISTER = TableContract.fromResource("tables/raw/contract_register.yml");
+  public static final TableContract RAW_RETURN_MEASURE = TableContract.fromResource("tables/raw/return_measure.yml");
   public static final TableContract RAW_QUARANTINE = TableContract.fromResource("tables/raw/quarantine.yml");
   public static final TableContract RAW_INGEST_MANIFEST = TableContract.fromResource("tables/raw/ingest_manifest.yml");
   public static final TableContract REF_SEED_MANIFEST = TableContract.fromResource("tables/ref/seed_manifest.yml");
@@ -15,7 +17,7 @@ public final class WarehouseTables {
   private WarehouseTables() {}
 
   public static List<TableContract> all() {
-    return List.of(RAW_CQC_API_LOCATION, RAW_CQC_RATINGS_LONG, RAW_CQC_ASC_WIDE, RAW_QUARANTINE, RAW_INGEST_MANIFEST,
+    return List.of(RAW_CQC_API_LOCATION, RAW_CQC_RATINGS_LONG, RAW_CQC_ASC_WIDE, RAW_CONTRACT_REGISTER, RAW_RETURN_MEASURE, RAW_QUARANTINE, RAW_INGEST_MANIFEST,
         REF_SEED_MANIFEST);
   }
 

@@ -97,7 +97,18 @@ public final class CqcApiClient {
             "the CQC API answered " + resp.statusCode() + " for location " + id + " listed in /locations"));
       }
     }
-    return new ApiBatch(null, ids.size(), docs, missing);
+    // the listing itself is a source: its manifest row keeps a re-run of the same listing from quarantining its
+    // missing documents twice
+    StringBuilder listing = new StringBuilder();
+    ids.stream().sorted().forEach(id -> listing.append(id).append('\n'));
+    StringBuilder listingName = new StringBuilder(base).append("/locations");
+    if (!filters.isEmpty()) {
+      listingName.append('?');
+      filters.forEach((k, v) -> listingName.append(k).append('=').append(v).append('&'));
+      listingName.setLength(listingName.length() - 1);
+    }
+    SourceBytes index = SourceBytes.of(listingName.toString(), listing.toString().getBytes(StandardCharsets.UTF_8));
+    return new ApiBatch(index, ids.size(), docs, missing);
   }
 
   private HttpResponse<byte[]> get(String url) {
@@ -120,6 +131,12 @@ public final class CqcApiClient {
       } catch (IOException e) {
         if (attempt >= settings.maxAttempts()) {
           throw new UnreadableSourceException(url + ": " + e.getMessage(), e);
+        }
+        try {
+          Thread.sleep(Math.min(1000L * attempt, settings.maxRetryWait().toMillis()));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new UnreadableSourceException(url + ": interrupted", ie);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

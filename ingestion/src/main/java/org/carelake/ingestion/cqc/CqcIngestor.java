@@ -136,14 +136,14 @@ public final class CqcIngestor {
     try {
       root = JSON.readTree(doc.bytes());
     } catch (IOException e) {
-      return new Rejection(lineage, layout.code(), doc.name(), "unreadable_json", "the document is not valid JSON: " + e.getMessage(), text);
+      return new Rejection(lineage, layout.code(), idFromName(doc.name()), "unreadable_json", "the document is not valid JSON: " + e.getMessage(), text);
     }
     if (root == null || !root.isObject()) {
-      return new Rejection(lineage, layout.code(), doc.name(), "unreadable_json", "the document is not a JSON object", text);
+      return new Rejection(lineage, layout.code(), idFromName(doc.name()), "unreadable_json", "the document is not a JSON object", text);
     }
     String locationId = text(root, "locationId");
     if (locationId == null) {
-      return new Rejection(lineage, layout.code(), doc.name(), "missing_key", "the document has no locationId", text);
+      return new Rejection(lineage, layout.code(), idFromName(doc.name()), "missing_key", "the document has no locationId", text);
     }
     return lineage.applyTo(new RowBuilder(WarehouseTables.RAW_CQC_API_LOCATION))
         .set("location_id", locationId)
@@ -152,6 +152,12 @@ public final class CqcIngestor {
         .set("document", text)
         .set("snapshot_date", Date.valueOf(snapshot))
         .build();
+  }
+
+  /** The location id a document's file name or URL carries (location_1-123.json, .../locations/1-123). */
+  static String idFromName(String name) {
+    String last = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+    return last.replaceFirst("^location_", "").replaceFirst("\\.json$", "");
   }
 
   private static String text(JsonNode root, String field) {
@@ -207,7 +213,7 @@ public final class CqcIngestor {
         continue;
       }
       CSVRecord r = rec.record();
-      String asText = String.join(",", r.toList());
+      String asText = CsvText.recordText(r);
       if (r.size() != header.size()) {
         rejections.add(new Rejection(at, layout.code(), null, "wrong_field_count",
             "row has " + r.size() + " fields but the header has " + header.size(), asText));

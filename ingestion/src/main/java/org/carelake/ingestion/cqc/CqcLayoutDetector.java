@@ -35,12 +35,8 @@ public final class CqcLayoutDetector {
   }
 
   public static CqcLayout detectCsv(SourceBytes src) {
-    List<String> header;
-    try {
-      header = CsvText.header(src);
-    } catch (UnreadableSourceException e) {
-      throw unknown(src.name(), e.getMessage());
-    }
+    // an empty or non-UTF-8 file is refused with that reason, not as an unknown layout
+    List<String> header = CsvText.header(src);
     Set<String> names = header.stream().map(CsvText::snakeCase).collect(Collectors.toSet());
     if (names.containsAll(LONG_COLUMNS)) {
       return CqcLayout.RATINGS_LONG;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ingest", mixinStandardHelpOptions = true, description = "Land a source into the raw zone.",
-    subcommands = {IngestCommand.Cqc.class})
+    subcommands = {IngestCommand.Cqc.class, IngestCommand.Contracts.class, IngestCommand.Returns.class})
 public class IngestCommand implements Runnable {
 
   @Override
@@ -59,6 +59,59 @@ public class IngestCommand implements Runnable {
       IngestReport report = ingestor.ingest(source, Optional.ofNullable(asOf));
       System.out.println("ingest cqc " + source);
       System.out.println("  " + report.summary());
+      return 0;
+    }
+  }
+
+  @Command(name = "contracts", mixinStandardHelpOptions = true,
+      description = "Land the council's contract register (contracts.csv: contract_id, provider_id, location_id, service_type, ...).")
+  public static class Contracts implements Callable<Integer> {
+
+    private final Lakehouse lakehouse;
+
+    public Contracts(Lakehouse lakehouse) {
+      this.lakehouse = lakehouse;
+    }
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "the contract register CSV")
+    java.nio.file.Path file;
+
+    @Override
+    public Integer call() {
+      IngestReport report = new org.carelake.ingestion.contracts.ContractRegisterIngestor(new Lander(lakehouse.spark()), Clock.systemUTC()).ingest(file);
+      System.out.println("ingest contracts " + file);
+      System.out.println("  " + report.summary());
+      return 0;
+    }
+  }
+
+  @Command(name = "returns", mixinStandardHelpOptions = true,
+      description = {"Land provider monitoring returns: a long CSV or the council's XLSX workbook, or a folder of them.",
+          "Each row is checked as it lands; rows that break a rule are quarantined with the reason."})
+  public static class Returns implements Callable<Integer> {
+
+    private final Lakehouse lakehouse;
+
+    public Returns(Lakehouse lakehouse) {
+      this.lakehouse = lakehouse;
+    }
+
+    @Parameters(index = "0", paramLabel = "FILE|FOLDER", description = "return file(s)")
+    java.nio.file.Path path;
+
+    @Option(names = "--submitted-at", paramLabel = "TIMESTAMP",
+        description = "submission time for returns that do not carry one (ISO 8601, e.g. 2025-05-09T14:03:00+01:00); default now")
+    java.time.OffsetDateTime submittedAt;
+
+    @Override
+    public Integer call() {
+      var catalogue = org.carelake.ingestion.returns.MeasureCatalogue.load(lakehouse.properties().getSeedsDir());
+      var ingestor = new org.carelake.ingestion.returns.ReturnsIngestor(new Lander(lakehouse.spark()), catalogue, Clock.systemUTC());
+      IngestReport report = ingestor.ingest(path, Optional.ofNullable(submittedAt).map(java.time.OffsetDateTime::toInstant));
+      System.out.println("ingest returns " + path);
+      System.out.println("  " + report.summary());
+      report.files().stream().filter(f -> f.quarantined() > 0)
+          .forEach(f -> System.out.println("  " + f.source() + ": " + f.quarantined() + " row(s) quarantined (see raw.quarantine)"));
       return 0;
     }
   }

@@ -1,0 +1,276 @@
+package org.carelake.ingestion.returns;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.spark.sql.Row;
+import org.carelake.ingestion.CsvText;
+import org.carelake.ingestion.FileOutcome;
+import org.carelake.ingestion.IngestReport;
+import org.carelake.ingestion.Lander;
+import org.carelake.ingestion.Lineage;
+import org.carelake.ingestion.Rejection;
+import org.carelake.ingestion.SourceBytes;
+import org.carelake.ingestion.UnreadableSourceException;
+import org.carelake.schema.RowBuilder;
+import org.carelake.schema.WarehouseTables;
+
+/**
+ * Lands provider monitoring returns from the long CSV or the council's XLSX workbook (told apart by content, not
+ * name). The gate checks every row as it lands: ids, return type, period shape, timestamp, measure code against the
+ * catalogue and the return type, one value per measure per submission, one period end and submission time per
+ * submission. A row that fails is quarantined with the rule and reason; the rest of its submission lands.
+ */
+public final class ReturnsIngestor {
+
+  public static final String SOURCE = "returns";
+  static final Pattern CQC_ID = Pattern.compile("1-[0-9]{5,12}");
+  static final List<String> REQUIRED = List.of("provider_id", "location_id", "return_type", "period_start", "period_end", "measure_code", "value");
+
+  private final Lander lander;
+  private final MeasureCatalogue catalogue;
+  private final Clock clock;
+
+  public ReturnsIngestor(Lander lander, MeasureCatalogue catalogue, Clock clock) {
+    this.lander = lander;
+    this.catalogue = catalogue;
+    this.clock = clock;
+  }
+
+  /** One measure line of a return, as text, whichever form it came in. */
+  record Line(long sourceRow, String parseError, String providerId, String locationId, String returnType, String periodStart, String periodEnd,
+      String submittedAt, String measureCode, String value, String comment, String record) {}
+
+  /**
+   * @param path a return file (CSV or XLSX) or a folder of them
+   * @param uploadedAt submission time for returns that do not carry one (the portal's upload time); default now
+   */
+  public IngestReport ingest(Path path, Optional<Instant> uploadedAt) {
+    List<Path> files = files(path);
+    String batchId = UUID.randomUUID().toString();
+    Timestamp now = Timestamp.from(clock.instant());
+    Timestamp defaultSubmitted = Timestamp.from(uploadedAt.orElse(clock.instant()));
+    Set<String> landed = lander.landedSources(SOURCE);
+    List<Row> rows = new ArrayList<>();
+    List<Rejection> rejections = new ArrayList<>();
+    List<Lineage> lineages = new ArrayList<>();
+    List<FileOutcome> outcomes = new ArrayList<>();
+    List<FileOutcome> skipped = new ArrayList<>();
+    for (Path f : files) {
+      SourceBytes src = SourceBytes.read(f);
+      if (landed.contains(src.sha256()) || lineages.stream().anyMatch(l -> l.sha256().equals(src.sha256()))) {
+        skipped.add(new FileOutcome(src.name(), "returns", 0, 0, 0, true));
+        continue;
+      }
+      boolean xlsx = isZip(src.bytes());
+      String format = xlsx ? "xlsx" : "csv";
+      List<Line> lines = xlsx ? readWorkbook(src) : readCsv(src);
+      Lineage base = new Lineage(src.name(), src.sha256(), null, now, batchId);
+      int before = rows.size();
+      int rejectedBefore = rejections.size();
+      gate(lines, base, format, defaultSubmitted, rows, rejections);
+      lineages.add(base);
+      outcomes.add(new FileOutcome(src.name(), "returns_" + format, lines.size(), rows.size() - before, rejections.size() - rejectedBefore, false));
+    }
+    lander.append(WarehouseTables.RAW_RETURN_MEASURE, rows);
+    lander.quarantine(SOURCE, rejections);
+    for (int i = 0; i < lineages.size(); i++) {
+      lander.recordManifest(SOURCE, outcomes.get(i).layout(), null, List.of(lineages.get(i)), List.of(outcomes.get(i)));
+    }
+    List<FileOutcome> all = new ArrayList<>(outcomes);
+    all.addAll(skipped);
+    return new IngestReport(batchId, "returns", all);
+  }
+
+  private static List<Path> files(Path path) {
+    if (!Files.exists(path)) {
+      throw new UnreadableSourceException(path + ": no such file or folder");
+    }
+    if (!Files.isDirectory(path)) {
+      return List.of(path);
+    }
+    try (Stream<Path> s = Files.walk(path)) {
+      List<Path> found = s.filter(Files::isRegularFile)
+          .filter(p -> p.getFileName().toString().toLowerCase().matches(".*\\.(csv|xlsx)$")).sorted().toList();
+      if (found.isEmpty()) {
+        throw new UnreadableSourceException(path + ": no .csv or .xlsx return files in the folder");
+      }
+      return found;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static boolean isZip(byte[] b) {
+    return b.length >= 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
+  }
+
+  private static List<Line> readCsv(SourceBytes src) {
+    CsvText csv = CsvText.parse(src);
+    List<String> header = csv.headerNames().stream().map(CsvText::snakeCase).toList();
+    List<String> missing = REQUIRED.stream().filter(c -> !header.contains(c)).toList();
+    if (!missing.isEmpty()) {
+      throw new UnreadableSourceException(src.name() + ": not a monitoring return: the header lacks " + missing
+          + " (a return has " + REQUIRED + ", optionally submitted_at and comment; or is the council's XLSX workbook)");
+    }
+    List<Line> out = new ArrayList<>();
+    for (CsvText.Record rec : csv.records()) {
+      if (rec.record() == null) {
+        out.add(new Line(rec.row(), rec.error(), null, null, null, null, null, null, null, null, null, rec.unparsedLine()));
+        continue;
+      }
+      CSVRecord r = rec.record();
+      if (r.size() != header.size()) {
+        out.add(new Line(rec.row(), "row has " + r.size() + " fields but the header has " + header.size(),
+            null, null, null, null, null, null, null, null, null, CsvText.recordText(r)));
+        continue;
+      }
+      Map<String, String> v = new HashMap<>();
+      for (int i = 0; i < header.size(); i++) {
+        v.put(header.get(i), r.get(i));
+      }
+      out.add(new Line(rec.row(), null, v.get("provider_id"), v.get("location_id"), v.get("return_type"), v.get("period_start"),
+          v.get("period_end"), v.get("submitted_at"), v.get("measure_code"), v.get("value"), v.get("comment"), CsvText.recordText(r)));
+    }
+    return out;
+  }
+
+  private static List<Line> readWorkbook(SourceBytes src) {
+    ReturnWorkbook.Contents wb = ReturnWorkbook.read(src);
+    Map<String, String> h = wb.header();
+    List<Line> out = new ArrayList<>();
+    for (ReturnWorkbook.MeasureRow r : wb.rows()) {
+      out.add(new Line(r.sheetRow(), null, h.get("provider_id"), h.get("location_id"), h.get("return_type"), h.get("period_start"),
+          h.get("period_end"), h.get("submitted_at"), r.measureCode(), r.value(), r.comment(),
+          r.measureCode() + "," + r.value() + "," + r.comment()));
+    }
+    return out;
+  }
+
+  /** The gate: typed rows for lines that pass, a rejection with rule and reason for each that does not. */
+  private void gate(List<Line> lines, Lineage base, String format, Timestamp defaultSubmitted, List<Row> rows, List<Rejection> rejections) {
+    record Key(String provider, String location, String type, LocalDate start) {}
+    Map<Key, LocalDate> endByKey = new HashMap<>();
+    Map<Key, Timestamp> submittedByKey = new HashMap<>();
+    Set<String> seenMeasure = new HashSet<>();
+    String layout = "returns_" + format;
+    for (Line l : lines) {
+      Lineage at = base.atRow(l.sourceRow());
+      String doc = blank(l.locationId()) ? null : l.locationId().trim();
+      if (l.parseError() != null) {
+        rejections.add(new Rejection(at, layout, doc, "malformed_csv", l.parseError(), l.record()));
+        continue;
+      }
+      String problem = null;
+      String rule = null;
+      String provider = trim(l.providerId());
+      String location = trim(l.locationId());
+      String type = trim(l.returnType()).toLowerCase();
+      LocalDate start = date(l.periodStart());
+      LocalDate end = date(l.periodEnd());
+      Timestamp submitted = blank(l.submittedAt()) ? defaultSubmitted : timestamp(l.submittedAt());
+      String code = trim(l.measureCode()).toUpperCase();
+      Optional<Measure> measure = catalogue.find(code);
+      if (!CQC_ID.matcher(provider).matches()) {
+        rule = "invalid_id";
+        problem = "provider_id '" + provider + "' is not a CQC provider ID (like 1-101641521)";
+      } else if (!CQC_ID.matcher(location).matches()) {
+        rule = "invalid_id";
+        problem = "location_id '" + location + "' is not a CQC location ID (like 1-10024040008)";
+      } else if (!ReturnPeriod.RETURN_TYPES.contains(type)) {
+        rule = "invalid_return_type";
+        problem = "return_type '" + l.returnType() + "' is not one of monthly, quarterly, annual";
+      } else if (start == null || end == null) {
+        rule = "invalid_date";
+        problem = "period_start '" + l.periodStart() + "' and period_end '" + l.periodEnd() + "' must be dates as YYYY-MM-DD";
+      } else if (!end.equals(ReturnPeriod.endFor(type, start))) {
+        rule = "invalid_period";
+        problem = "a " + type + " return covers a " + periodWord(type) + "; " + start + " to " + end + " is not one";
+      } else if (submitted == null) {
+        rule = "invalid_timestamp";
+        problem = "submitted_at '" + l.submittedAt() + "' is not an ISO 8601 timestamp with offset (2025-05-09T14:03:00+01:00)";
+      } else if (code.isEmpty() || measure.isEmpty()) {
+        rule = "unknown_measure";
+        problem = "measure_code '" + l.measureCode() + "' is not in the council's measure catalogue";
+      } else if (!measure.get().returnType().equals(type)) {
+        rule = "measure_not_in_return";
+        problem = code + " belongs to the " + measure.get().returnType() + " return, not the " + type + " return";
+      }
+      if (rule == null) {
+        Key key = new Key(provider, location, type, start);
+        LocalDate knownEnd = endByKey.putIfAbsent(key, end);
+        Timestamp knownSubmitted = submittedByKey.putIfAbsent(key, submitted);
+        if (knownSubmitted != null && !knownSubmitted.equals(submitted)) {
+          rule = "inconsistent_submission";
+          problem = "submitted_at differs from earlier rows of the same return (" + knownSubmitted.toInstant() + ")";
+        } else if (!seenMeasure.add(key + "|" + code)) {
+          rule = "duplicate_measure";
+          problem = code + " appears more than once in this return; only its first row is kept";
+        } else if (knownEnd != null && !knownEnd.equals(end)) {
+          rule = "inconsistent_submission";
+          problem = "period_end differs from earlier rows of the same return";
+        }
+      }
+      if (rule != null) {
+        rejections.add(new Rejection(at, layout, doc, rule, problem, l.record()));
+        continue;
+      }
+      rows.add(at.applyTo(new RowBuilder(WarehouseTables.RAW_RETURN_MEASURE))
+          .set("provider_id", provider).set("location_id", location).set("return_type", type)
+          .set("period_start", Date.valueOf(start)).set("period_end", Date.valueOf(end)).set("submitted_at", submitted)
+          .set("measure_code", code).set("value", blank(l.value()) ? null : l.value().trim())
+          .set("comment", blank(l.comment()) ? null : l.comment().trim()).set("source_format", format).build());
+    }
+  }
+
+  private static String periodWord(String type) {
+    return switch (type) {
+      case "monthly" -> "calendar month";
+      case "quarterly" -> "calendar quarter";
+      default -> "financial year, 1 April to 31 March";
+    };
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static String trim(String s) {
+    return s == null ? "" : s.trim();
+  }
+
+  static LocalDate date(String s) {
+    try {
+      return blank(s) ? null : LocalDate.parse(s.trim());
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  static Timestamp timestamp(String s) {
+    try {
+      return Timestamp.from(OffsetDateTime.parse(s.trim()).toInstant());
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}
