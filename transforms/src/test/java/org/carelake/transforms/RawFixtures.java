@@ -29,6 +29,8 @@ final class RawFixtures {
   private final List<Row> api = new ArrayList<>();
   private final List<Row> longRows = new ArrayList<>();
   private final List<Row> wide = new ArrayList<>();
+  private final List<Row> contracts = new ArrayList<>();
+  private final List<Row> returns = new ArrayList<>();
 
   RawFixtures(SparkSession spark) {
     this.spark = spark;
@@ -90,6 +92,33 @@ final class RawFixtures {
     return this;
   }
 
+  /** A row of the contract register (all in one register file). */
+  RawFixtures contract(String contractId, String providerId, String locationId, String serviceType, String beds, String hours,
+      String start, String end) {
+    contracts.add(lineage(WarehouseTables.RAW_CONTRACT_REGISTER, "contracts.csv")
+        .set("contract_id", contractId).set("provider_id", providerId).set("location_id", locationId)
+        .set("service_type", serviceType).set("capacity_beds", beds).set("weekly_hours", hours)
+        .set("start_date", start).set("end_date", end).set("fee_band", "3").build());
+    return this;
+  }
+
+  /** One measure of a return, as the gate lands it. {@code submittedAt} is ISO 8601 with offset. */
+  RawFixtures returnMeasure(String providerId, String locationId, String returnType, String periodStart, String submittedAt,
+      String measureCode, String value) {
+    LocalDate start = LocalDate.parse(periodStart);
+    LocalDate end = switch (returnType) {
+      case "monthly" -> start.plusMonths(1).minusDays(1);
+      case "quarterly" -> start.plusMonths(3).minusDays(1);
+      default -> start.plusYears(1).minusDays(1);
+    };
+    returns.add(lineage(WarehouseTables.RAW_RETURN_MEASURE, "return_" + locationId + "_" + periodStart + "_" + submittedAt + ".csv")
+        .set("provider_id", providerId).set("location_id", locationId).set("return_type", returnType)
+        .set("period_start", Date.valueOf(start)).set("period_end", Date.valueOf(end))
+        .set("submitted_at", Timestamp.from(java.time.OffsetDateTime.parse(submittedAt).toInstant()))
+        .set("measure_code", measureCode).set("value", value).set("source_format", "csv").build());
+    return this;
+  }
+
   private static RowBuilder lineage(TableContract table, String file) {
     long row = ROW.incrementAndGet();
     return new RowBuilder(table).set("_source_file", file).set("_source_sha256", "sha-" + file)
@@ -102,6 +131,8 @@ final class RawFixtures {
     write(WarehouseTables.RAW_CQC_API_LOCATION, api);
     write(WarehouseTables.RAW_CQC_RATINGS_LONG, longRows);
     write(WarehouseTables.RAW_CQC_ASC_WIDE, wide);
+    write(WarehouseTables.RAW_CONTRACT_REGISTER, contracts);
+    write(WarehouseTables.RAW_RETURN_MEASURE, returns);
     new SeedLoader(spark, Clock.systemUTC()).load(repoRoot().resolve("seeds"));
   }
 

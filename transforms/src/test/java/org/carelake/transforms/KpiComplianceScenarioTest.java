@@ -1,0 +1,166 @@
+package org.carelake.transforms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.carelake.schema.TestLakehouse;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Given a contract register, a few returns and two CQC documents, the submission, KPI, critical-failure and market
+ * marts give the hand-checked rows: a re-submission supersedes, a late return is late, missing inputs are "no data"
+ * (never 0%), breaches run in a row, a contract with no returns owes every period, three missing in a row is a
+ * service failure.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KpiComplianceScenarioTest {
+
+  static final String PA = "1-100000001";
+  static final String PB = "1-100000002";
+  static final String PX = "1-100000003";
+  static final String A = "1-200000001";
+  static final String B = "1-200000002";
+  static final String X = "1-200000003";
+
+  SparkSession spark;
+  List<ModelRunner.ModelResult> results;
+
+  @BeforeAll
+  void build() throws Exception {
+    spark = TestLakehouse.spark();
+    TestLakehouse.freshCatalog();
+    LocalDate snap = LocalDate.parse("2025-01-01");
+    RawFixtures f = new RawFixtures(spark)
+        .apiDoc(snap, A, "Registered", "Adult social care", true, 40, "N", "Oldham", "North West", "Requires improvement", "2024-06-01",
+            Map.of("Safe", "Inadequate", "Effective", "Good", "Caring", "Good", "Responsive", "Good", "Well-led", "Requires improvement"))
+        .apiDoc(snap, B, "Registered", "Adult social care", false, 0, "N", "Oldham", "North West", "Good", "2023-06-01", Map.of())
+        .contract("C1", PA, A, "care_home_older_people", "30", null, "2024-10-01", null)
+        .contract("C2", PB, B, "home_support", null, "200", "2024-09-01", null)
+        .contract("C3", PX, X, "supported_living", null, "120.5", "2024-07-01", null);
+    // A: MAR audits monthly; training only in October; November re-submitted with a correction; December late
+    String[][] mar = {{"2024-10-01", "2024-11-08T09:00:00+00:00", "20", "19"}, {"2024-11-01", "2024-12-09T09:00:00+00:00", "20", "15"},
+        {"2024-11-01", "2024-12-20T09:00:00+00:00", "20", "20"}, {"2024-12-01", "2025-01-14T09:00:00+00:00", "20", "18"},
+        {"2025-01-01", "2025-02-09T09:00:00+00:00", "20", "10"}};
+    for (String[] m : mar) {
+      f.returnMeasure(PA, A, "monthly", m[0], m[1], "KPI_MAR_AUDITS_DUE", m[2]);
+      f.returnMeasure(PA, A, "monthly", m[0], m[1], "KPI_MAR_AUDITS_DONE", m[3]);
+    }
+    f.returnMeasure(PA, A, "monthly", "2024-10-01", "2024-11-08T09:00:00+00:00", "KPI_TRAINING_REQUIRED", "100");
+    f.returnMeasure(PA, A, "monthly", "2024-10-01", "2024-11-08T09:00:00+00:00", "KPI_TRAINING_COMPLETED", "96");
+    f.returnMeasure(PA, A, "monthly", "2024-10-01", "2024-11-08T09:00:00+00:00", "KPI_ROTA_HOURS_REQUIRED", "");
+    // B: September only, then nothing
+    f.returnMeasure(PB, B, "monthly", "2024-09-01", "2024-10-07T12:00:00+01:00", "HC_CALLS_SCHEDULED", "1000");
+    f.returnMeasure(PB, B, "monthly", "2024-09-01", "2024-10-07T12:00:00+01:00", "HC_CALLS_MISSED", "10");
+    f.returnMeasure(PB, B, "monthly", "2024-09-01", "2024-10-07T12:00:00+01:00", "HC_CALLS_LATE", "20");
+    f.land();
+    results = new ModelRunner(spark).buildAll(Models.load());
+  }
+
+  @Test
+  void everyModelKeepsItsContract() {
+    assertThat(results).allSatisfy(r -> assertThat(r.violations()).as(r.table()).isEmpty());
+  }
+
+  @Test
+  void theReportingDateIsTheLatestSubmission() {
+    assertThat(spark.sql("SELECT as_of_date, basis FROM core.dim_as_of").first())
+        .isEqualTo(org.apache.spark.sql.RowFactory.create(Date.valueOf("2025-02-09"), "latest_submission"));
+  }
+
+  @Test
+  void aResubmissionSupersedesTheEarlierVersion() {
+    Row r = spark.sql("SELECT value_num, versions_received, submitted_at, first_submitted_at FROM staging.stg_return_measure "
+        + "WHERE location_id = '" + A + "' AND period_start = DATE'2024-11-01' AND measure_code = 'KPI_MAR_AUDITS_DONE'").first();
+    assertThat(((BigDecimal) r.get(0)).intValue()).isEqualTo(20);
+    assertThat(r.getInt(1)).isEqualTo(2);
+    assertThat(r.get(2).toString()).startsWith("2024-12-20");
+    assertThat(r.get(3).toString()).startsWith("2024-12-09");
+    assertThat(spark.sql("SELECT count(*) FROM raw.return_measure WHERE location_id = '" + A + "' AND period_start = DATE'2024-11-01'").first().getLong(0))
+        .as("raw keeps both versions").isEqualTo(4);
+  }
+
+  @Test
+  void expectedSubmissionsAreReceivedLateOrMissing() {
+    List<Row> a = spark.sql("SELECT period_start, due_date, is_received, is_on_time, days_late, versions_received FROM core.fct_submission "
+        + "WHERE contract_id = 'C1' AND return_type = 'monthly' ORDER BY period_start").collectAsList();
+    assertThat(a).extracting(r -> r.get(0).toString(), r -> r.get(1).toString(), r -> r.get(2), r -> r.get(3), r -> r.get(4), r -> r.get(5))
+        .containsExactly(
+            tuple("2024-10-01", "2024-11-10", true, true, 0, 1),
+            tuple("2024-11-01", "2024-12-10", true, true, 0, 2),
+            tuple("2024-12-01", "2025-01-10", true, false, 4, 1));
+    List<Row> b = spark.sql("SELECT period_start, is_missing, consecutive_missing, is_service_failure FROM core.fct_submission "
+        + "WHERE contract_id = 'C2' AND return_type = 'monthly' ORDER BY period_start").collectAsList();
+    assertThat(b).extracting(r -> r.get(0).toString(), r -> r.get(1), r -> r.get(2), r -> r.get(3)).containsExactly(
+        tuple("2024-09-01", false, 0, false), tuple("2024-10-01", true, 1, false),
+        tuple("2024-11-01", true, 2, false), tuple("2024-12-01", true, 3, true));
+  }
+
+  @Test
+  void aContractWithNoReturnsOwesEveryPeriodAsMissing() {
+    List<Row> x = spark.sql("SELECT return_type, period_start, is_missing FROM core.fct_submission WHERE contract_id = 'C3' "
+        + "ORDER BY return_type, period_start").collectAsList();
+    assertThat(x).extracting(r -> r.get(0) + " " + r.get(1), r -> r.get(2)).containsExactly(
+        tuple("monthly 2024-07-01", true), tuple("monthly 2024-08-01", true), tuple("monthly 2024-09-01", true),
+        tuple("monthly 2024-10-01", true), tuple("monthly 2024-11-01", true), tuple("monthly 2024-12-01", true),
+        tuple("quarterly 2024-07-01", true), tuple("quarterly 2024-10-01", true));
+  }
+
+  @Test
+  void kpisAgainstTargetsWithBreachStreaksAndNoDataNeverZero() {
+    List<Row> mar = spark.sql("SELECT period_start, numerator, denominator, value_pct, rag, consecutive_breaches, is_critical_breach "
+        + "FROM marts.mart_kpi_compliance WHERE contract_id = 'C1' AND kpi_code = 'MAR_AUDITS' ORDER BY period_start").collectAsList();
+    assertThat(mar).extracting(r -> r.get(0).toString(), r -> num(r.get(1)), r -> num(r.get(2)), r -> num(r.get(3)), r -> r.get(4), r -> r.get(5), r -> r.get(6))
+        .containsExactly(
+            tuple("2024-10-01", "19", "20", "95", "green", 0, false),
+            tuple("2024-11-01", "20", "20", "100", "green", 0, false),
+            tuple("2024-12-01", "18", "20", "90", "amber", 1, false));
+    List<Row> training = spark.sql("SELECT period_start, value_pct, rag FROM marts.mart_kpi_compliance "
+        + "WHERE contract_id = 'C1' AND kpi_code = 'TRAINING' ORDER BY period_start").collectAsList();
+    assertThat(training).extracting(r -> r.get(0).toString(), r -> num(r.get(1)), r -> r.get(2)).containsExactly(
+        tuple("2024-10-01", "96", "green"), tuple("2024-11-01", null, "no_data"), tuple("2024-12-01", null, "no_data"));
+    assertThat(spark.sql("SELECT DISTINCT rag FROM marts.mart_kpi_compliance WHERE contract_id = 'C1' AND kpi_code = 'ROTA_COVERAGE'")
+        .collectAsList()).extracting(r -> r.get(0)).containsExactly("no_data");
+    Row calls = spark.sql("SELECT value_pct, rag, direction FROM marts.mart_kpi_compliance WHERE contract_id = 'C2' "
+        + "AND kpi_code = 'MISSED_LATE_CALLS' AND period_start = DATE'2024-09-01'").first();
+    assertThat(List.of(num(calls.get(0)), calls.get(1), calls.get(2))).containsExactly("3", "green", "lower_better");
+    Row quarter = spark.sql("SELECT returns_expected, rag, is_period_complete FROM marts.mart_kpi_compliance WHERE contract_id = 'C1' "
+        + "AND kpi_code = 'OUTCOME_REVIEWS' AND period_start = DATE'2024-10-01'").first();
+    assertThat(List.of(quarter.getLong(0), quarter.get(1), quarter.get(2))).containsExactly(3L, "no_data", true);
+    assertThat(spark.sql("SELECT count(*) FROM marts.mart_kpi_compliance WHERE kpi_code IN ('PACKAGES_ON_TIME', 'MISSED_LATE_CALLS') "
+        + "AND contract_id = 'C1'").first().getLong(0)).as("home care KPIs do not apply to a care home").isZero();
+  }
+
+  @Test
+  void criticalFailuresNameTheirReasons() {
+    List<Row> rows = spark.sql("SELECT contract_id, reason_code, subject FROM marts.mart_critical_failures ORDER BY 1, 2, 3").collectAsList();
+    assertThat(rows).extracting(r -> r.get(0), r -> r.get(1), r -> r.get(2)).containsExactly(
+        tuple("C1", "cqc_inadequate", "Safe"),
+        tuple("C2", "returns_missing", "monthly"),
+        tuple("C3", "returns_missing", "monthly"));
+  }
+
+  @Test
+  void marketOverviewBySeviceType() {
+    List<Row> rows = spark.sql("SELECT service_type, services, contracted_beds, contracted_weekly_hours, rated_services, "
+        + "good_or_outstanding, pct_good_or_outstanding FROM marts.mart_market_overview ORDER BY service_type").collectAsList();
+    assertThat(rows).extracting(r -> r.get(0), r -> r.get(1), r -> r.get(2), r -> num(r.get(3)), r -> r.get(4), r -> r.get(5), r -> num(r.get(6)))
+        .containsExactly(
+            tuple("all", 3L, 30L, "320.5", 2L, 1L, "50"),
+            tuple("care_home_older_people", 1L, 30L, "0", 1L, 0L, "0"),
+            tuple("home_support", 1L, 0L, "200", 1L, 1L, "100"),
+            tuple("supported_living", 1L, 0L, "120.5", 0L, 0L, null));
+  }
+
+  private static String num(Object o) {
+    return o == null ? null : ((BigDecimal) o).stripTrailingZeros().toPlainString();
+  }
+}
