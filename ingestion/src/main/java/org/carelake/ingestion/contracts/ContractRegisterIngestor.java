@@ -84,7 +84,7 @@ public final class ContractRegisterIngestor {
       }
       String problem = problem(v, ids);
       if (problem != null) {
-        rejections.add(new Rejection(at, "contract_register", v.get("contract_id"), problem.substring(0, problem.indexOf(':')),
+        rejections.add(new Rejection(at, "contract_register", v.get("contract_id") == null || v.get("contract_id").isEmpty() ? null : v.get("contract_id"), problem.substring(0, problem.indexOf(':')),
             problem.substring(problem.indexOf(':') + 2), text));
         continue;
       }
@@ -108,7 +108,7 @@ public final class ContractRegisterIngestor {
     if (id == null || id.isEmpty()) {
       return "missing_key: contract_id is empty";
     }
-    if (!ids.add(id)) {
+    if (ids.contains(id)) {
       return "duplicate_key: contract_id " + id + " appears more than once in the register; its first row is kept";
     }
     if (!CQC_ID.matcher(v.getOrDefault("provider_id", "")).matches()) {
@@ -149,6 +149,7 @@ public final class ContractRegisterIngestor {
         return "invalid_number: weekly_hours '" + hours + "' is not a number";
       }
     }
+    ids.add(id);
     return null;
   }
 

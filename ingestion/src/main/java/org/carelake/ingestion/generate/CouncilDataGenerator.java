@@ -338,7 +338,7 @@ public final class CouncilDataGenerator {
         "measures_discrepant", "follow_up_due"), p -> {
           int n = 0;
           for (Visit v : all) {
-            p.printRecord(String.format("V%06d", ++n), v.locationId, v.providerId, v.date, v.type, v.announced ? "Y" : "N", v.officer,
+            p.printRecord(String.format(Locale.ROOT, "V%06d", ++n), v.locationId, v.providerId, v.date, v.type, v.announced ? "Y" : "N", v.officer,
                 v.judgements[0], v.judgements[1], v.judgements[2], v.judgements[3], v.judgements[4], v.overall, v.actionsRaised,
                 v.actionsClosed, v.measuresVerified, v.measuresDiscrepant, text(v.followUpDue));
           }
@@ -354,7 +354,7 @@ public final class CouncilDataGenerator {
         "person_ref", "risk_level", "s42_enquiry", "enquiry_concluded", "outcome", "large_scale_enquiry"), p -> {
           int n = 0;
           for (Concern c : all) {
-            p.printRecord(String.format("SG%06d", ++n), c.locationId(), c.providerId(), c.received(), c.source(), c.abuseType(), c.personRef(),
+            p.printRecord(String.format(Locale.ROOT, "SG%06d", ++n), c.locationId(), c.providerId(), c.received(), c.source(), c.abuseType(), c.personRef(),
                 c.riskLevel(), c.s42() ? "Y" : "N", text(c.concluded()), text(c.outcome()), c.largeScale() ? "Y" : "N");
           }
         }));
@@ -369,7 +369,7 @@ public final class CouncilDataGenerator {
         p -> {
           int n = 0;
           for (ContractAction a : all) {
-            p.printRecord(String.format("CA%05d", ++n), a.providerId(), a.locationId(), a.type(), a.start(), text(a.end()), a.reason());
+            p.printRecord(String.format(Locale.ROOT, "CA%05d", ++n), a.providerId(), a.locationId(), a.type(), a.start(), text(a.end()), a.reason());
           }
         }));
     return all.size();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.carelake.ingestion.returns.Measure;
@@ -23,9 +24,12 @@ final class FaultInjector {
 
   static final ZoneId LONDON = ZoneId.of("Europe/London");
 
-  /** Quantities a jump is never put on: people and staff counts (a jump there reads as a cross-source or staffing contradiction). */
-  private static final Set<String> NO_JUMP = Set.of("SP_ACTIVE_RESIDENTS", "SP_ACTIVE_COUNCIL_FUNDED", "WF_STAFF_EMPLOYED",
-      "WF_STAFF_FULL_TIME", "WF_STAFF_PART_TIME", "CP_CARE_PLANS_IN_PLACE", "WD_STAFF_TOTAL");
+  /**
+   * The quantities an order-of-magnitude jump is put on: activity volumes with no natural ceiling in the return, so the
+   * jump cannot also read as more people than beds, more reviews than people, or a numerator above its denominator.
+   */
+  private static final Set<String> JUMP_TARGETS = Set.of("KPI_CONTINUITY_VISITS_TOTAL", "KPI_ROTA_HOURS_REQUIRED", "KPI_TRAINING_REQUIRED",
+      "HC_CALLS_SCHEDULED", "WF_AGENCY_HOURS", "CC_COMPLIMENTS", "HR_SUPERVISIONS_PLANNED");
 
   private static final String[] WORDS = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
       "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"};
@@ -323,7 +327,7 @@ final class FaultInjector {
         }
         case "date" -> {
           LocalDate d = LocalDate.parse(value);
-          bad.add(new String[] {String.format("%02d/%02d/%d", d.getDayOfMonth(), d.getMonthValue(), d.getYear()), "date not as YYYY-MM-DD"});
+          bad.add(new String[] {String.format(Locale.ROOT, "%02d/%02d/%d", d.getDayOfMonth(), d.getMonthValue(), d.getYear()), "date not as YYYY-MM-DD"});
         }
         case "flag" -> bad.add(new String[] {value.equals("1") ? "Yes" : "No", "flag not 0 or 1"});
         default -> {
@@ -445,7 +449,7 @@ final class FaultInjector {
     List<Variant> jumps = new ArrayList<>();
     for (Measure m : r.shuffled(sub.measures)) {
       String value = sub.reported.get(m.code());
-      if (NO_JUMP.contains(m.code()) || !(m.unit().equals("count") || m.unit().equals("hours")) || ReturnValues.blank(value)
+      if (!JUMP_TARGETS.contains(m.code()) || !(m.unit().equals("count") || m.unit().equals("hours")) || ReturnValues.blank(value)
           || recent.stream().anyMatch(p -> m.code().equals(p.spiked))) {
         continue;
       }

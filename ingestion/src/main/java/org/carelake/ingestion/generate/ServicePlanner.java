@@ -32,7 +32,7 @@ final class ServicePlanner {
     Service s = new Service(loc, index);
     Rng r = Rng.of(seed, loc.locationId(), "contract");
     String name = loc.locationName().toLowerCase(Locale.ROOT);
-    s.contractId = String.format("%s-%04d", contractPrefix, index + 1);
+    s.contractId = String.format(Locale.ROOT, "%s-%04d", contractPrefix, index + 1);
     if (loc.careHome()) {
       boolean younger = name.contains("learning disab") || name.contains("young") || name.contains("autism");
       s.serviceType = younger || r.chance(0.2) ? "care_home_under_65" : "care_home_older_people";
@@ -305,7 +305,7 @@ final class ServicePlanner {
                 new double[] {sub, 0.2, 0.43, 0.15});
           }
         }
-        String person = String.format("P%06d", (s.index + 1) * 1000 + r.between(0, 999));
+        String person = String.format(Locale.ROOT, "P%06d", (s.index + 1) * 1000 + r.between(0, 999));
         s.concerns.add(new Concern(s.location.locationId(), s.location.providerId(), received, source, abuse, person, risk, s42, concluded,
             outcome, lse && s.actionActive("large_scale_enquiry", received)));
       }

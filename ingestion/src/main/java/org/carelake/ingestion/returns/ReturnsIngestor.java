@@ -57,7 +57,7 @@ public final class ReturnsIngestor {
   }
 
   /** One measure line of a return, as text, whichever form it came in. */
-  record Line(long sourceRow, String parseError, String providerId, String locationId, String returnType, String periodStart, String periodEnd,
+  record Line(long sourceRow, String parseRule, String parseError, String providerId, String locationId, String returnType, String periodStart, String periodEnd,
       String submittedAt, String measureCode, String value, String comment, String record) {}
 
   /**
@@ -83,8 +83,20 @@ public final class ReturnsIngestor {
       }
       boolean xlsx = isZip(src.bytes());
       String format = xlsx ? "xlsx" : "csv";
-      List<Line> lines = xlsx ? readWorkbook(src) : readCsv(src);
       Lineage base = new Lineage(src.name(), src.sha256(), null, now, batchId);
+      List<Line> lines;
+      try {
+        lines = xlsx ? readWorkbook(src) : readCsv(src);
+      } catch (UnreadableSourceException e) {
+        if (files.size() == 1) {
+          throw e;
+        }
+        // in a folder, one unreadable file must not hold back the others: it is quarantined whole
+        rejections.add(new Rejection(base, "returns_" + format, src.name(), "unreadable_file", e.getMessage(), null));
+        lineages.add(base);
+        outcomes.add(new FileOutcome(src.name(), "returns_" + format, 1, 0, 1, false));
+        continue;
+      }
       int before = rows.size();
       int rejectedBefore = rejections.size();
       gate(lines, base, format, defaultSubmitted, rows, rejections);
@@ -110,7 +122,7 @@ public final class ReturnsIngestor {
     }
     try (Stream<Path> s = Files.walk(path)) {
       List<Path> found = s.filter(Files::isRegularFile)
-          .filter(p -> p.getFileName().toString().toLowerCase().matches(".*\\.(csv|xlsx)$")).sorted().toList();
+          .filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).matches(".*\\.(csv|xlsx)$")).sorted().toList();
       if (found.isEmpty()) {
         throw new UnreadableSourceException(path + ": no .csv or .xlsx return files in the folder");
       }
@@ -135,12 +147,12 @@ public final class ReturnsIngestor {
     List<Line> out = new ArrayList<>();
     for (CsvText.Record rec : csv.records()) {
       if (rec.record() == null) {
-        out.add(new Line(rec.row(), rec.error(), null, null, null, null, null, null, null, null, null, rec.unparsedLine()));
+        out.add(new Line(rec.row(), "malformed_csv", rec.error(), null, null, null, null, null, null, null, null, null, rec.unparsedLine()));
         continue;
       }
       CSVRecord r = rec.record();
       if (r.size() != header.size()) {
-        out.add(new Line(rec.row(), "row has " + r.size() + " fields but the header has " + header.size(),
+        out.add(new Line(rec.row(), "wrong_field_count", "row has " + r.size() + " fields but the header has " + header.size(),
             null, null, null, null, null, null, null, null, null, CsvText.recordText(r)));
         continue;
       }
@@ -148,7 +160,7 @@ public final class ReturnsIngestor {
       for (int i = 0; i < header.size(); i++) {
         v.put(header.get(i), r.get(i));
       }
-      out.add(new Line(rec.row(), null, v.get("provider_id"), v.get("location_id"), v.get("return_type"), v.get("period_start"),
+      out.add(new Line(rec.row(), null, null, v.get("provider_id"), v.get("location_id"), v.get("return_type"), v.get("period_start"),
           v.get("period_end"), v.get("submitted_at"), v.get("measure_code"), v.get("value"), v.get("comment"), CsvText.recordText(r)));
     }
     return out;
@@ -159,7 +171,7 @@ public final class ReturnsIngestor {
     Map<String, String> h = wb.header();
     List<Line> out = new ArrayList<>();
     for (ReturnWorkbook.MeasureRow r : wb.rows()) {
-      out.add(new Line(r.sheetRow(), null, h.get("provider_id"), h.get("location_id"), h.get("return_type"), h.get("period_start"),
+      out.add(new Line(r.sheetRow(), null, null, h.get("provider_id"), h.get("location_id"), h.get("return_type"), h.get("period_start"),
           h.get("period_end"), h.get("submitted_at"), r.measureCode(), r.value(), r.comment(),
           r.measureCode() + "," + r.value() + "," + r.comment()));
     }
@@ -177,18 +189,18 @@ public final class ReturnsIngestor {
       Lineage at = base.atRow(l.sourceRow());
       String doc = blank(l.locationId()) ? null : l.locationId().trim();
       if (l.parseError() != null) {
-        rejections.add(new Rejection(at, layout, doc, "malformed_csv", l.parseError(), l.record()));
+        rejections.add(new Rejection(at, layout, doc, l.parseRule(), l.parseError(), l.record()));
         continue;
       }
       String problem = null;
       String rule = null;
       String provider = trim(l.providerId());
       String location = trim(l.locationId());
-      String type = trim(l.returnType()).toLowerCase();
+      String type = trim(l.returnType()).toLowerCase(java.util.Locale.ROOT);
       LocalDate start = date(l.periodStart());
       LocalDate end = date(l.periodEnd());
       Timestamp submitted = blank(l.submittedAt()) ? defaultSubmitted : timestamp(l.submittedAt());
-      String code = trim(l.measureCode()).toUpperCase();
+      String code = trim(l.measureCode()).toUpperCase(java.util.Locale.ROOT);
       Optional<Measure> measure = catalogue.find(code);
       if (!CQC_ID.matcher(provider).matches()) {
         rule = "invalid_id";

@@ -108,8 +108,8 @@ class ReturnsGateTest {
         tuple(15L, "invalid_period"),
         tuple(16L, "invalid_period"),
         // a row with the wrong number of fields; note: CQC and contract register call this rule wrong_field_count
-        tuple(19L, "malformed_csv"),
-        tuple(20L, "malformed_csv"),
+        tuple(19L, "wrong_field_count"),
+        tuple(20L, "wrong_field_count"),
         tuple(21L, "malformed_csv"));
     Map<Long, String> reason = new java.util.HashMap<>();
     q.forEach(r -> reason.put(r.getLong(0), r.getString(2)));
@@ -210,21 +210,29 @@ class ReturnsGateTest {
         .isInstanceOf(UnreadableSourceException.class)
         .hasMessageContaining("archive.xlsx")
         .hasMessageContaining("XLSX");
-    // a folder holding one refused file among good ones is refused whole: no row lands without its manifest row
-    Path mixed = tmp.resolve("mixed");
-    ReturnsTestData.write(mixed.resolve("a_good.csv"), "provider_id,location_id,return_type,period_start,period_end,measure_code,value\n"
-        + P + "," + L + ",monthly,2025-08-01,2025-08-31,SP_ACTIVE_RESIDENTS,11\n");
-    ReturnsTestData.write(mixed.resolve("b_letter.csv"), "Dear commissioner\n");
-    assertThatThrownBy(() -> ingestor.ingest(mixed, Optional.empty()))
-        .isInstanceOf(UnreadableSourceException.class)
-        .hasMessageContaining("b_letter.csv");
-
     assertThat(ReturnsTestData.counts(spark)).isEqualTo(before);
     for (Path p : List.of(lacking, letter, binary, zip, empty)) {
       String sha = IngestionTestSupport.sha256(p);
       assertThat(IngestionTestSupport.count(spark, "SELECT count(*) FROM raw.ingest_manifest WHERE _source_sha256 = '" + sha + "'"))
           .as(p + " is not recorded as landed").isZero();
     }
+  }
+
+  @Test
+  void inAFolderAnUnreadableFileIsQuarantinedWholeAndTheOthersLand() {
+    Path mixed = tmp.resolve("mixed");
+    ReturnsTestData.write(mixed.resolve("a_good.csv"), "provider_id,location_id,return_type,period_start,period_end,measure_code,value\n"
+        + P + "," + L + ",monthly,2025-08-01,2025-08-31,SP_ACTIVE_RESIDENTS,11\n");
+    ReturnsTestData.write(mixed.resolve("b_letter.csv"), "Dear commissioner\n");
+    var report = ingestor.ingest(mixed, Optional.empty());
+    assertThat(report.landed()).isEqualTo(1);
+    assertThat(report.quarantined()).isEqualTo(1);
+    String letterSha = IngestionTestSupport.sha256(mixed.resolve("b_letter.csv"));
+    assertThat(IngestionTestSupport.count(spark, "SELECT count(*) FROM raw.quarantine WHERE rule = 'unreadable_file' "
+        + "AND _source_sha256 = '" + letterSha + "' AND reason LIKE '%not a monitoring return%'")).isEqualTo(1);
+    // the same bytes again are not quarantined twice
+    assertThat(ingestor.ingest(mixed, Optional.empty()).alreadyLanded()).isEqualTo(2);
+    assertThat(IngestionTestSupport.count(spark, "SELECT count(*) FROM raw.quarantine WHERE _source_sha256 = '" + letterSha + "'")).isEqualTo(1);
   }
 
   @Test

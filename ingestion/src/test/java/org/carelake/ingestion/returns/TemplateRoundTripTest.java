@@ -137,7 +137,7 @@ class TemplateRoundTripTest {
     assertThat(report.files()).extracting(f -> Path.of(f.source()).getFileName().toString(), f -> f.layout())
         .containsExactlyInAnyOrder(tuple("return_long.csv", "returns_csv"), tuple("return_template.xlsx", "returns_xlsx"),
             tuple("return_typed_in_excel.xlsx", "returns_xlsx"));
-    assertThat(count(spark, "SELECT count(*) FROM raw.quarantine")).isZero();
+    assertThat(count(spark, "SELECT count(*) FROM raw.quarantine WHERE _batch_id = '" + report.batchId() + "'")).isZero();
 
     List<List<Object>> fromCsv = ReturnsTestData.typedRows(spark, IngestionTestSupport.sha256(csv));
     List<List<Object>> fromXlsx = ReturnsTestData.typedRows(spark, IngestionTestSupport.sha256(xlsx));
@@ -154,7 +154,8 @@ class TemplateRoundTripTest {
     assertThat(fromCsv).isEqualTo(expected);
     assertThat(values.get("HS_LAST_FIRE_INSPECTION")).matches("2025-\\d\\d-\\d\\d");
 
-    assertThat(rows(spark, "SELECT source_format, count(*) FROM raw.return_measure GROUP BY source_format ORDER BY source_format"))
+    assertThat(rows(spark, "SELECT source_format, count(*) FROM raw.return_measure WHERE _batch_id = '" + report.batchId()
+        + "' GROUP BY source_format ORDER BY source_format"))
         .extracting(r -> r.getString(0), r -> r.getLong(1))
         .containsExactly(tuple("csv", (long) n), tuple("xlsx", 2L * n));
     // a workbook row's lineage is its sheet row: the first measure is on row 8
