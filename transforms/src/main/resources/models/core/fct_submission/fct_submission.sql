@@ -1,10 +1,10 @@
 -- One row per submission the council expects: every contracted service owes a monthly, quarterly and annual return for
--- each period its contract covers, once the period's due date (seeds/ref/return_schedule.csv) has passed the reporting
--- date. Received or not, when, and on time: timeliness is judged on the first version submitted.
+-- each period its contract covers in full since monitoring began (core.dim_as_of), once the period's due date
+-- (seeds/ref/return_schedule.csv) has passed the reporting date. Received or not, when, and on time: timeliness is judged on the first version submitted.
 with
 
 as_of as (
-    select as_of_date from core.dim_as_of
+    select as_of_date, monitoring_start_date from core.dim_as_of
 ),
 
 schedule as (
@@ -13,7 +13,12 @@ schedule as (
 ),
 
 contract_span as (
-    select c.*, least(coalesce(c.end_date, a.as_of_date), a.as_of_date) as span_end, a.as_of_date
+    select
+        c.contract_id, c.provider_id, c.location_id, c.location_name, c.service_type,
+        greatest(c.start_date, coalesce(a.monitoring_start_date, c.start_date)) as start_date,
+        c.end_date,
+        least(coalesce(c.end_date, a.as_of_date), a.as_of_date) as span_end,
+        a.as_of_date
     from core.dim_contract c
     cross join as_of a
     where c.start_date <= a.as_of_date
@@ -45,6 +50,10 @@ expected as (
     from periods p
     join contract_span c on c.contract_id = p.contract_id
     join schedule s on s.return_type = p.return_type
+    -- a return is owed for a period the contract (since monitoring began) covers in full, once it is due
+    where p.period_start >= c.start_date
+      and (c.end_date is null or p.period_end <= c.end_date)
+      and make_date(year(add_months(p.period_end, s.due_months)), month(add_months(p.period_end, s.due_months)), s.due_day) <= c.as_of_date
 ),
 
 submissions as (
@@ -70,8 +79,7 @@ matched as (
     left join submissions s
       on s.return_type = e.return_type and s.period_start = e.period_start
      and s.location_id = e.location_id
-    where e.due_date <= e.as_of_date
-      and e.location_id is not null
+    where e.location_id is not null
     union all
     -- a provider-level contract is met by a return for any of the provider's locations
     select
@@ -84,8 +92,7 @@ matched as (
     from expected e
     left join submissions s
       on s.return_type = e.return_type and s.period_start = e.period_start and s.provider_id = e.provider_id
-    where e.due_date <= e.as_of_date
-      and e.location_id is null
+    where e.location_id is null
     group by e.contract_id, e.provider_id, e.location_id, e.location_name, e.service_type, e.return_type,
              e.period_start, e.period_end, e.due_date, e.as_of_date
 ),

@@ -72,8 +72,8 @@ class KpiComplianceScenarioTest {
 
   @Test
   void theReportingDateIsTheLatestSubmission() {
-    assertThat(spark.sql("SELECT as_of_date, basis FROM core.dim_as_of").first())
-        .isEqualTo(org.apache.spark.sql.RowFactory.create(Date.valueOf("2025-02-09"), "latest_submission"));
+    assertThat(spark.sql("SELECT as_of_date, basis, monitoring_start_date FROM core.dim_as_of").first())
+        .isEqualTo(org.apache.spark.sql.RowFactory.create(Date.valueOf("2025-02-09"), "latest_submission", Date.valueOf("2024-09-01")));
   }
 
   @Test
@@ -108,10 +108,11 @@ class KpiComplianceScenarioTest {
   void aContractWithNoReturnsOwesEveryPeriodAsMissing() {
     List<Row> x = spark.sql("SELECT return_type, period_start, is_missing FROM core.fct_submission WHERE contract_id = 'C3' "
         + "ORDER BY return_type, period_start").collectAsList();
+    // the contract started in July, but returns are expected from September, the first period anyone returned, and
+    // only for periods covered in full since then: not the July-September quarter
     assertThat(x).extracting(r -> r.get(0) + " " + r.get(1), r -> r.get(2)).containsExactly(
-        tuple("monthly 2024-07-01", true), tuple("monthly 2024-08-01", true), tuple("monthly 2024-09-01", true),
-        tuple("monthly 2024-10-01", true), tuple("monthly 2024-11-01", true), tuple("monthly 2024-12-01", true),
-        tuple("quarterly 2024-07-01", true), tuple("quarterly 2024-10-01", true));
+        tuple("monthly 2024-09-01", true), tuple("monthly 2024-10-01", true), tuple("monthly 2024-11-01", true),
+        tuple("monthly 2024-12-01", true), tuple("quarterly 2024-10-01", true));
   }
 
   @Test

@@ -28,7 +28,7 @@ class GeneratedDataRoundTripTest {
 
   @Test
   void generatedContractsAndReturnsLandWithoutQuarantine() throws IOException {
-    List<GeneratedLocation> locations = GeneratorFixtures.locations(16);
+    List<GeneratedLocation> locations = GeneratorFixtures.locations(8);
     MeasureCatalogue catalogue = GeneratorFixtures.catalogue();
     Path out = tmp.resolve("council");
     GenerationSummary summary = CouncilDataGenerator.builder().council("Testshire").locations(locations).catalogue(catalogue).months(13)

@@ -10,7 +10,11 @@ import org.carelake.ingestion.IngestReport;
 import org.carelake.ingestion.Lander;
 import org.carelake.ingestion.cqc.CqcApiSettings;
 import org.carelake.ingestion.cqc.CqcIngestor;
+import org.carelake.ingestion.contracts.ContractRegisterIngestor;
+import org.carelake.ingestion.returns.MeasureCatalogue;
+import org.carelake.ingestion.returns.ReturnsIngestor;
 import org.carelake.jobs.service.BenchmarkHeadline;
+import org.carelake.jobs.service.CouncilHeadline;
 import org.carelake.jobs.service.Lakehouse;
 import org.carelake.jobs.service.SqlEndpoint;
 import org.carelake.jobs.service.WarehouseBuild;
@@ -20,8 +24,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"For a new user: load the real CQC samples bundled in seeds/samples (Oldham API responses, the",
-        "Shropshire/Telford latest-ratings file, the national wide sample), build the marts, print the headline",
-        "benchmark table, then serve SQL until stopped."})
+        "Shropshire/Telford latest-ratings file, the national wide sample), generate a year of council data for the",
+        "real Oldham locations (contracts and provider returns, 1 in 10 with a data-quality fault), build the marts,",
+        "print the benchmark and KPI tables, then serve SQL until stopped."})
 public class DemoCommand implements Callable<Integer>, CommandLineRunnerAdapter.KeepsRunning {
 
   static final List<String> SAMPLES = List.of(
@@ -34,11 +39,14 @@ public class DemoCommand implements Callable<Integer>, CommandLineRunnerAdapter.
   private final BenchmarkHeadline headline;
   private final SqlEndpoint endpoint;
   private final Environment env;
+  private final CouncilHeadline councilHeadline;
 
   @Option(names = "--no-serve", description = "stop after printing the table")
   boolean noServe;
 
-  public DemoCommand(Lakehouse lakehouse, WarehouseBuild build, BenchmarkHeadline headline, SqlEndpoint endpoint, Environment env) {
+  public DemoCommand(Lakehouse lakehouse, WarehouseBuild build, BenchmarkHeadline headline, SqlEndpoint endpoint, Environment env,
+      CouncilHeadline councilHeadline) {
+    this.councilHeadline = councilHeadline;
     this.lakehouse = lakehouse;
     this.build = build;
     this.headline = headline;
@@ -59,10 +67,36 @@ public class DemoCommand implements Callable<Integer>, CommandLineRunnerAdapter.
       IngestReport r = ingestor.ingest(p.toString(), Optional.empty());
       System.out.println("ingest " + sample + "\n  " + r.summary());
     }
+    WarehouseBuild.Outcome cqcBuild = build.build();
+    if (!cqcBuild.passed()) {
+      BuildCommand.print(cqcBuild);
+      return 3;
+    }
+    // a council's own data for the real Oldham locations: contracts and a year of returns, 1 in 10 with a fault
+    Path council = lakehouse.home().resolve("demo-council");
+    System.out.println();
+    GenerateCommand generate = new GenerateCommand(lakehouse);
+    generate.la = "Oldham";
+    generate.months = 12;
+    generate.seed = 42;
+    generate.faultRate = 0.1;
+    generate.out = council;
+    int generated = generate.call();
+    if (generated != 0) {
+      return generated;
+    }
+    Lander lander = new Lander(lakehouse.spark());
+    System.out.println("ingest contracts\n  " + new ContractRegisterIngestor(lander, Clock.systemUTC()).ingest(council.resolve("contracts.csv")).summary());
+    IngestReport returns = new ReturnsIngestor(lander, MeasureCatalogue.load(seeds), Clock.systemUTC())
+        .ingest(council.resolve("returns"), Optional.empty());
+    System.out.println("ingest returns\n  " + returns.summary());
     WarehouseBuild.Outcome outcome = build.build();
+    System.out.println();
     BuildCommand.print(outcome);
     System.out.println();
     System.out.print(headline.render(40));
+    System.out.println();
+    System.out.print(councilHeadline.render());
     System.out.flush();
     if (!outcome.passed()) {
       return 3;

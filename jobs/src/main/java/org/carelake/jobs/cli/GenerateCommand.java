@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
 public class GenerateCommand implements Callable<Integer> {
 
   static final String LOCATIONS_SQL = """
-      SELECT l.location_id, l.provider_id, l.location_name, l.is_care_home, l.care_home_beds, r.rating AS overall_rating
+      SELECT l.location_id, l.provider_id, l.location_name, l.is_care_home, l.care_home_beds, r.rating AS overall_rating,
+        coalesce(l.la_name, l.la_name_cqc) AS council
       FROM core.dim_location l
       LEFT JOIN marts.mart_location_latest_rating r ON r.location_id = l.location_id AND r.key_question = 'Overall'
       WHERE l.is_current AND l.is_in_benchmark_population
@@ -110,6 +111,8 @@ public class GenerateCommand implements Callable<Integer> {
       System.err.println("error: no CQC rating snapshot for council '" + la + "' to take the as-of date from; pass --as-of YYYY-MM-DD");
       return 2;
     }
+    // the council as the data names it (not as typed), so the output depends only on the data and the options
+    String council = rows.stream().filter(r -> !r.isNullAt(6)).map(r -> r.getString(6)).sorted().findFirst().orElse(la.trim());
     List<GeneratedLocation> locations = new ArrayList<>();
     for (Row r : rows) {
       Integer beds = r.isNullAt(4) ? null : ((Number) r.get(4)).intValue();
@@ -122,7 +125,7 @@ public class GenerateCommand implements Callable<Integer> {
       return 2;
     }
     clearPreviousOutput(out);
-    GenerationSummary summary = CouncilDataGenerator.builder().council(la.trim()).locations(locations).catalogue(catalogue).months(months)
+    GenerationSummary summary = CouncilDataGenerator.builder().council(council).locations(locations).catalogue(catalogue).months(months)
         .seed(seed).faultRate(faultRate).asOf(day).build().generate(OutputSink.directory(out));
     System.out.print(summary.render());
     System.out.println("  written to " + out.toAbsolutePath().normalize());
