@@ -1,21 +1,21 @@
 -- One row per submission the council expects: every contracted service owes a monthly, quarterly and annual return for
--- each period its contract covers in full since monitoring began (core.dim_as_of), once the period's due date
+-- each period its contract covers in full since monitoring of that return began (core.dim_return_type), once the period's due date
 -- (seeds/ref/return_schedule.csv) has passed the reporting date. Received or not, when, and on time: timeliness is judged on the first version submitted.
 with
 
 as_of as (
-    select as_of_date, monitoring_start_date from core.dim_as_of
+    select as_of_date from core.dim_as_of
 ),
 
 schedule as (
-    select return_type, cast(due_months_after_period_end as int) as due_months, cast(due_day as int) as due_day
-    from ref.return_schedule
+    select return_type, due_months_after_period_end as due_months, due_day, monitoring_start_date
+    from core.dim_return_type
 ),
 
 contract_span as (
     select
         c.contract_id, c.provider_id, c.location_id, c.location_name, c.service_type,
-        greatest(c.start_date, coalesce(a.monitoring_start_date, c.start_date)) as start_date,
+        c.start_date,
         c.end_date,
         least(coalesce(c.end_date, a.as_of_date), a.as_of_date) as span_end,
         a.as_of_date
@@ -50,8 +50,8 @@ expected as (
     from periods p
     join contract_span c on c.contract_id = p.contract_id
     join schedule s on s.return_type = p.return_type
-    -- a return is owed for a period the contract (since monitoring began) covers in full, once it is due
-    where p.period_start >= c.start_date
+    -- owed for a period the contract covers in full since monitoring of that return began, once it is due
+    where p.period_start >= greatest(c.start_date, coalesce(s.monitoring_start_date, c.start_date))
       and (c.end_date is null or p.period_end <= c.end_date)
       and make_date(year(add_months(p.period_end, s.due_months)), month(add_months(p.period_end, s.due_months)), s.due_day) <= c.as_of_date
 ),

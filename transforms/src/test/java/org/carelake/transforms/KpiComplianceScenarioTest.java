@@ -72,8 +72,11 @@ class KpiComplianceScenarioTest {
 
   @Test
   void theReportingDateIsTheLatestSubmission() {
-    assertThat(spark.sql("SELECT as_of_date, basis, monitoring_start_date FROM core.dim_as_of").first())
-        .isEqualTo(org.apache.spark.sql.RowFactory.create(Date.valueOf("2025-02-09"), "latest_submission", Date.valueOf("2024-09-01")));
+    assertThat(spark.sql("SELECT as_of_date, basis FROM core.dim_as_of").first())
+        .isEqualTo(org.apache.spark.sql.RowFactory.create(Date.valueOf("2025-02-09"), "latest_submission"));
+    assertThat(spark.sql("SELECT return_type, monitoring_start_date, submissions_received FROM core.dim_return_type ORDER BY 1").collectAsList())
+        .extracting(r -> r.get(0), r -> r.get(1), r -> r.get(2)).containsExactly(
+            tuple("annual", null, 0L), tuple("monthly", Date.valueOf("2024-09-01"), 5L), tuple("quarterly", null, 0L));
   }
 
   @Test
@@ -108,11 +111,11 @@ class KpiComplianceScenarioTest {
   void aContractWithNoReturnsOwesEveryPeriodAsMissing() {
     List<Row> x = spark.sql("SELECT return_type, period_start, is_missing FROM core.fct_submission WHERE contract_id = 'C3' "
         + "ORDER BY return_type, period_start").collectAsList();
-    // the contract started in July, but returns are expected from September, the first period anyone returned, and
-    // only for periods covered in full since then: not the July-September quarter
+    // the contract started in July, but monthly returns are expected from September, the first month anyone returned;
+    // no quarterly return has arrived from anyone, so those are owed from the contract's start
     assertThat(x).extracting(r -> r.get(0) + " " + r.get(1), r -> r.get(2)).containsExactly(
         tuple("monthly 2024-09-01", true), tuple("monthly 2024-10-01", true), tuple("monthly 2024-11-01", true),
-        tuple("monthly 2024-12-01", true), tuple("quarterly 2024-10-01", true));
+        tuple("monthly 2024-12-01", true), tuple("quarterly 2024-07-01", true), tuple("quarterly 2024-10-01", true));
   }
 
   @Test
