@@ -103,7 +103,7 @@ public final class CqcIngestor {
       for (ApiBatch.Missing m : batch.missing()) {
         SourceBytes where = batch.index() != null ? batch.index() : SourceBytes.of(m.where(), new byte[0]);
         rejections.add(new Rejection(new Lineage(where.name(), where.sha256(), null, now, batchId), layout.code(),
-            m.locationId(), m.rule(), m.reason(), null));
+            m.locationId(), m.rule(), m.reason(), m.where()));
       }
       if (batch.index() != null) {
         indexLineage.add(new Lineage(batch.index().name(), batch.index().sha256(), null, now, batchId));
