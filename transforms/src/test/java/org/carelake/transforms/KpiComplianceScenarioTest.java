@@ -164,6 +164,23 @@ class KpiComplianceScenarioTest {
             tuple("supported_living", 1L, 0L, "120.5", 0L, 0L, null));
   }
 
+  @Test
+  void submissionFindingsNameTheRuleAndTheEvidence() {
+    List<Row> late = spark.sql("SELECT location_id, period_start, rule_class, severity, evidence FROM dq.submission_finding "
+        + "WHERE rule_code = 'LT01'").collectAsList();
+    assertThat(late).extracting(r -> r.get(0), r -> r.get(1).toString(), r -> r.get(2), r -> r.get(3)).containsExactly(
+        tuple(A, "2024-12-01", "late", "warning"));
+    assertThat(late.get(0).getString(4)).contains("due 2025-01-10").contains("4 day(s) late");
+    long missing = spark.sql("SELECT count(*) FROM core.fct_submission WHERE is_missing").first().getLong(0);
+    assertThat(spark.sql("SELECT count(*) FROM dq.submission_finding WHERE rule_code = 'MS01'").first().getLong(0)).isEqualTo(missing);
+    // A's returns carry only a few measures: every other mandatory monthly measure is a missing_measure error
+    assertThat(spark.sql("SELECT count(DISTINCT measure_code) FROM dq.submission_finding WHERE rule_code = 'MM01' AND location_id = '" + A
+        + "' AND period_start = DATE'2024-10-01'").first().getLong(0)).isGreaterThan(20);
+    assertThat(spark.sql("SELECT count(*) FROM dq.submission_finding WHERE rule_code = 'MM01' AND measure_code = 'KPI_ROTA_HOURS_REQUIRED' "
+        + "AND period_start = DATE'2024-10-01' AND evidence LIKE '%is blank'").first().getLong(0)).as("blank is missing, never zero").isEqualTo(1);
+    assertThat(spark.sql("SELECT count(*) FROM marts.mart_submission_quality WHERE is_received AND is_accurate").first().getLong(0)).isZero();
+  }
+
   private static String num(Object o) {
     return o == null ? null : ((BigDecimal) o).stripTrailingZeros().toPlainString();
   }

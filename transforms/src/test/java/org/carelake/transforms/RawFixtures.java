@@ -115,7 +115,7 @@ final class RawFixtures {
         .set("provider_id", providerId).set("location_id", locationId).set("return_type", returnType)
         .set("period_start", Date.valueOf(start)).set("period_end", Date.valueOf(end))
         .set("submitted_at", Timestamp.from(java.time.OffsetDateTime.parse(submittedAt).toInstant()))
-        .set("measure_code", measureCode).set("value", value).set("source_format", "csv").build());
+        .set("measure_code", measureCode).set("value", value == null || value.isBlank() ? null : value).set("source_format", "csv").build());
     return this;
   }
 

@@ -1,0 +1,169 @@
+-- Findings on provider submissions: every rule of seeds/ref/dq_rules.csv (code, class, severity, plain description)
+-- applied to the latest version of each return, and to the expected-submission ledger for late and missing returns.
+with
+
+contracts as (
+    select location_id, measure_group, capacity_beds, cqc_registered_beds
+    from core.dim_contract
+    where location_id is not null
+),
+
+submissions as (
+    select
+        f.submission_id, f.provider_id, f.location_id, f.return_type, f.period_start,
+        map_from_entries(collect_list(struct(f.measure_code, f.value_num))) as v,
+        first(c.capacity_beds) as capacity_beds,
+        first(c.cqc_registered_beds) as cqc_beds,
+        first(c.measure_group) as measure_group
+    from core.fct_return_measure f
+    left join contracts c on c.location_id = f.location_id
+    group by f.submission_id, f.provider_id, f.location_id, f.return_type, f.period_start
+),
+
+missing_measure as (
+    select s.provider_id, s.location_id, s.return_type, s.period_start, 'MM01' as rule_code, m.measure_code,
+           f.value_text as value,
+           concat(m.measure_code, ' (', m.description, ') is mandatory for ', replace(c.measure_group, '_', ' '), ' services and ',
+                  case when f.measure_code is null then 'has no row' else 'is blank' end) as evidence
+    from core.fct_submission s
+    join contracts c on c.location_id = s.location_id
+    join core.dim_measure m
+      on m.return_type = s.return_type and m.is_mandatory and (m.applies_to = 'all' or m.applies_to = c.measure_group)
+    left join core.fct_return_measure f on f.submission_id = s.submission_id and f.measure_code = m.measure_code
+    where s.is_received and (f.measure_code is null or f.value_text is null)
+),
+
+invalid_value as (
+    select * from (
+        select provider_id, location_id, return_type, period_start,
+               case when not is_value_parseable then 'IV01'
+                    when unit in ('count', 'hours') and value_num < 0 then 'IV02'
+                    when unit = 'percent' and (value_num < 0 or value_num > 100) then 'IV03'
+                    when unit = 'flag' and value_num not in (0, 1) then 'IV04'
+               end as rule_code,
+               measure_code, value_text as value,
+               concat(measure_code, ' is measured in ', unit, '; "', value_text, '" is not a valid ', unit, ' value') as evidence
+        from core.fct_return_measure
+        where value_text is not null
+    ) checked
+    where rule_code is not null
+),
+
+inconsistent as (
+    select provider_id, location_id, return_type, period_start, 'IC01' as rule_code, 'CC_COMPLAINTS_UPHELD' as measure_code,
+           cast(v['CC_COMPLAINTS_UPHELD'] as string) as value,
+           concat('upheld ', v['CC_COMPLAINTS_UPHELD'], ' > received ', v['CC_COMPLAINTS_RECEIVED']) as evidence
+    from submissions where v['CC_COMPLAINTS_UPHELD'] > v['CC_COMPLAINTS_RECEIVED']
+    union all
+    select provider_id, location_id, return_type, period_start, 'IC02', 'SG_ENQUIRIES_CONCLUDED', cast(v['SG_ENQUIRIES_CONCLUDED'] as string),
+           concat('concluded ', v['SG_ENQUIRIES_CONCLUDED'], ' > commenced ', v['SG_ENQUIRIES_COMMENCED'], ' + ongoing ', v['SG_ENQUIRIES_ONGOING'])
+    from submissions where v['SG_ENQUIRIES_CONCLUDED'] > v['SG_ENQUIRIES_COMMENCED'] + v['SG_ENQUIRIES_ONGOING']
+    union all
+    select provider_id, location_id, return_type, period_start, 'IC03', 'SG_ENQUIRIES_CONCLUDED', cast(v['SG_ENQUIRIES_CONCLUDED'] as string),
+           concat('substantiated ', v['SG_SUBSTANTIATED'], ' + partially ', v['SG_PARTIALLY_SUBSTANTIATED'], ' + not ', v['SG_NOT_SUBSTANTIATED'],
+                  ' > concluded ', v['SG_ENQUIRIES_CONCLUDED'])
+    from submissions where v['SG_SUBSTANTIATED'] + v['SG_PARTIALLY_SUBSTANTIATED'] + v['SG_NOT_SUBSTANTIATED'] > v['SG_ENQUIRIES_CONCLUDED']
+    union all
+    select provider_id, location_id, return_type, period_start, 'IC04', 'WF_STAFF_EMPLOYED', cast(v['WF_STAFF_EMPLOYED'] as string),
+           concat('full time ', v['WF_STAFF_FULL_TIME'], ' + part time ', v['WF_STAFF_PART_TIME'], ' <> employed ', v['WF_STAFF_EMPLOYED'])
+    from submissions where v['WF_STAFF_FULL_TIME'] + v['WF_STAFF_PART_TIME'] <> v['WF_STAFF_EMPLOYED']
+    union all
+    select provider_id, location_id, return_type, period_start, 'IC05', 'WF_LEAVERS', cast(v['WF_LEAVERS'] as string),
+           concat('leavers ', v['WF_LEAVERS'], ' > employed ', v['WF_STAFF_EMPLOYED'], ' + starters ', v['WF_NEW_STARTERS'])
+    from submissions where v['WF_LEAVERS'] > v['WF_STAFF_EMPLOYED'] + v['WF_NEW_STARTERS']
+    union all
+    select provider_id, location_id, return_type, period_start, 'IC06', 'KPI_CONTINUITY_VISITS_FAMILIAR', cast(v['KPI_CONTINUITY_VISITS_FAMILIAR'] as string),
+           concat('familiar ', v['KPI_CONTINUITY_VISITS_FAMILIAR'], ' > total visits ', v['KPI_CONTINUITY_VISITS_TOTAL'])
+    from submissions where v['KPI_CONTINUITY_VISITS_FAMILIAR'] > v['KPI_CONTINUITY_VISITS_TOTAL']
+    union all
+    select provider_id, location_id, return_type, period_start, 'IC07', 'KPI_ROTA_HOURS_COVERED', cast(v['KPI_ROTA_HOURS_COVERED'] as string),
+           concat('covered ', v['KPI_ROTA_HOURS_COVERED'], ' hours > 125% of required ', v['KPI_ROTA_HOURS_REQUIRED'])
+    from submissions where v['KPI_ROTA_HOURS_COVERED'] > 1.25 * v['KPI_ROTA_HOURS_REQUIRED']
+),
+
+cross_source as (
+    select provider_id, location_id, return_type, period_start, 'CS01' as rule_code, 'SP_ACTIVE_RESIDENTS' as measure_code,
+           cast(v['SP_ACTIVE_RESIDENTS'] as string) as value,
+           concat('people supported ', v['SP_ACTIVE_RESIDENTS'], ' > CQC registered beds ', cqc_beds) as evidence
+    from submissions where measure_group = 'care_home' and v['SP_ACTIVE_RESIDENTS'] > cqc_beds
+    union all
+    select provider_id, location_id, return_type, period_start, 'CS02', 'SP_ACTIVE_COUNCIL_FUNDED', cast(v['SP_ACTIVE_COUNCIL_FUNDED'] as string),
+           concat('council-funded ', v['SP_ACTIVE_COUNCIL_FUNDED'], ' > contracted beds ', capacity_beds)
+    from submissions where v['SP_ACTIVE_COUNCIL_FUNDED'] > capacity_beds
+),
+
+history as (
+    select *,
+        percentile(value_num, 0.5) over (partition by location_id, return_type, measure_code order by period_start
+                                         rows between 3 preceding and 1 preceding) as recent_median
+    from core.fct_return_measure
+    -- negative values are invalid (IV02) and would distort the median
+    where value_num >= 0 and unit in ('count', 'hours')
+),
+
+jumps as (
+    select provider_id, location_id, return_type, period_start, 'HA01' as rule_code, measure_code, value_text as value,
+           concat(measure_code, ' ', value_text, ' against a median of ', cast(recent_median as string), ' in the last three returns') as evidence
+    from history
+    where recent_median is not null
+      and ((value_num >= 10 * recent_median and value_num >= 20) or (value_num * 10 <= recent_median and recent_median >= 20))
+),
+
+ordered_submissions as (
+    select submission_id, provider_id, location_id, return_type, period_start,
+           lag(submission_id) over (partition by location_id, return_type order by period_start) as previous_submission_id,
+           lag(period_start) over (partition by location_id, return_type order by period_start) as previous_period_start
+    from submissions
+),
+
+copies as (
+    select o.provider_id, o.location_id, o.return_type, o.period_start, 'HA02' as rule_code, cast(null as string) as measure_code,
+           cast(null as string) as value,
+           concat('all ', count(*), ' values equal those of the return for ', cast(first(o.previous_period_start) as string)) as evidence
+    from ordered_submissions o
+    join core.fct_return_measure a on a.submission_id = o.submission_id
+    left join core.fct_return_measure b on b.submission_id = o.previous_submission_id and b.measure_code = a.measure_code
+    where o.previous_submission_id is not null
+    group by o.provider_id, o.location_id, o.return_type, o.period_start
+    having count(*) >= 5 and count_if(b.value_text is not null and b.value_text = a.value_text) = count(*)
+),
+
+ledger as (
+    select provider_id, location_id, return_type, period_start, 'LT01' as rule_code, cast(null as string) as measure_code,
+           cast(null as string) as value,
+           concat('first submitted ', cast(to_date(from_utc_timestamp(first_submitted_at, 'Europe/London')) as string), ', due ',
+                  cast(due_date as string), ': ', cast(days_late as string), ' day(s) late') as evidence
+    from core.fct_submission where is_received and not is_on_time and location_id is not null
+    union all
+    select provider_id, location_id, return_type, period_start, 'MS01', cast(null as string), cast(null as string),
+           concat('due ', cast(due_date as string), ', not received by ', cast(as_of_date as string),
+                  case when consecutive_missing >= 3 then concat(' (', consecutive_missing, ' periods missing in a row)') else '' end)
+    from core.fct_submission where is_missing and location_id is not null
+),
+
+findings as (
+    select * from missing_measure
+    union all select * from invalid_value
+    union all select * from inconsistent
+    union all select * from cross_source
+    union all select * from jumps
+    union all select * from copies
+    union all select * from ledger
+)
+
+select
+    sha2(concat_ws('|', f.provider_id, f.location_id, f.return_type, cast(f.period_start as string), f.rule_code, coalesce(f.measure_code, '')), 256) as finding_id,
+    f.provider_id,
+    f.location_id,
+    f.return_type,
+    f.period_start,
+    f.rule_code,
+    r.rule_class,
+    r.severity,
+    r.description,
+    f.measure_code,
+    f.value,
+    f.evidence,
+    current_timestamp() as detected_at
+from findings f
+join ref.dq_rules r on r.rule_code = f.rule_code
