@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.spark.sql.Row;
+import org.carelake.ingestion.CqcIds;
 import org.carelake.ingestion.CsvText;
 import org.carelake.ingestion.FileOutcome;
 import org.carelake.ingestion.IngestReport;
@@ -35,7 +35,6 @@ import org.carelake.schema.WarehouseTables;
 public final class ContractRegisterIngestor {
 
   public static final String SOURCE = "contracts";
-  static final Pattern CQC_ID = Pattern.compile("1-[0-9]{5,12}");
   static final List<String> COLUMNS = List.of("contract_id", "provider_id", "location_id", "service_type", "capacity_beds",
       "weekly_hours", "start_date", "end_date", "fee_band");
   static final Set<String> SERVICE_TYPES = Set.of("care_home_older_people", "care_home_under_65", "home_support",
@@ -111,11 +110,11 @@ public final class ContractRegisterIngestor {
     if (ids.contains(id)) {
       return "duplicate_key: contract_id " + id + " appears more than once in the register; its first row is kept";
     }
-    if (!CQC_ID.matcher(v.getOrDefault("provider_id", "")).matches()) {
+    if (!CqcIds.isCqcId(v.getOrDefault("provider_id", ""))) {
       return "invalid_id: provider_id '" + v.get("provider_id") + "' is not a CQC provider ID (like 1-101641521)";
     }
     String loc = v.getOrDefault("location_id", "");
-    if (!loc.isEmpty() && !CQC_ID.matcher(loc).matches()) {
+    if (!loc.isEmpty() && !CqcIds.isCqcId(loc)) {
       return "invalid_id: location_id '" + loc + "' is not a CQC location ID (like 1-10024040008)";
     }
     if (!SERVICE_TYPES.contains(v.get("service_type"))) {

@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.spark.sql.Row;
+import org.carelake.ingestion.CqcIds;
 import org.carelake.ingestion.CsvText;
 import org.carelake.ingestion.FileOutcome;
 import org.carelake.ingestion.IngestReport;
@@ -43,7 +43,6 @@ import org.carelake.schema.WarehouseTables;
 public final class ReturnsIngestor {
 
   public static final String SOURCE = "returns";
-  static final Pattern CQC_ID = Pattern.compile("1-[0-9]{5,12}");
   static final List<String> REQUIRED = List.of("provider_id", "location_id", "return_type", "period_start", "period_end", "measure_code", "value");
 
   private final Lander lander;
@@ -202,10 +201,10 @@ public final class ReturnsIngestor {
       Timestamp submitted = blank(l.submittedAt()) ? defaultSubmitted : timestamp(l.submittedAt());
       String code = trim(l.measureCode()).toUpperCase(java.util.Locale.ROOT);
       Optional<Measure> measure = catalogue.find(code);
-      if (!CQC_ID.matcher(provider).matches()) {
+      if (!CqcIds.isCqcId(provider)) {
         rule = "invalid_id";
         problem = "provider_id '" + provider + "' is not a CQC provider ID (like 1-101641521)";
-      } else if (!CQC_ID.matcher(location).matches()) {
+      } else if (!CqcIds.isCqcId(location)) {
         rule = "invalid_id";
         problem = "location_id '" + location + "' is not a CQC location ID (like 1-10024040008)";
       } else if (!ReturnPeriod.RETURN_TYPES.contains(type)) {
