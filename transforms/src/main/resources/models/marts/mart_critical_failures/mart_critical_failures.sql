@@ -1,6 +1,7 @@
 -- Contracted services in critical performance failure, one row per reason: CQC rated the service (overall or any key
 -- question) Inadequate; the latest complete period of a critical KPI is red; or a return has been missing for three
--- periods in a row (a service failure). Persistently inaccurate data joins these with the data-quality work.
+-- periods in a row (a service failure); or the provider persistently submits inaccurate data
+-- (marts.mart_provider_data_quality), which the contract treats as a critical failure of each of its services.
 with
 
 contracts as (
@@ -45,10 +46,19 @@ missing_returns as (
     where s.recency = 1 and s.is_service_failure
 ),
 
+persistently_inaccurate as (
+    select c.contract_id, 'persistently_inaccurate_data', 'submissions', q.inaccuracy_evidence,
+           add_months(q.window_start, 1)
+    from marts.mart_provider_data_quality q
+    join contracts c on c.provider_id = q.provider_id
+    where q.is_persistently_inaccurate
+),
+
 reasons as (
     select * from cqc_inadequate
     union all select * from critical_kpi
     union all select * from missing_returns
+    union all select * from persistently_inaccurate
 )
 
 select

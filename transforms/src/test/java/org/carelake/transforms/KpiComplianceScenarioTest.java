@@ -148,6 +148,7 @@ class KpiComplianceScenarioTest {
     List<Row> rows = spark.sql("SELECT contract_id, reason_code, subject FROM marts.mart_critical_failures ORDER BY 1, 2, 3").collectAsList();
     assertThat(rows).extracting(r -> r.get(0), r -> r.get(1), r -> r.get(2)).containsExactly(
         tuple("C1", "cqc_inadequate", "Safe"),
+        tuple("C1", "persistently_inaccurate_data", "submissions"),
         tuple("C2", "returns_missing", "monthly"),
         tuple("C3", "returns_missing", "monthly"));
   }
@@ -179,6 +180,26 @@ class KpiComplianceScenarioTest {
     assertThat(spark.sql("SELECT count(*) FROM dq.submission_finding WHERE rule_code = 'MM01' AND measure_code = 'KPI_ROTA_HOURS_REQUIRED' "
         + "AND period_start = DATE'2024-10-01' AND evidence LIKE '%is blank'").first().getLong(0)).as("blank is missing, never zero").isEqualTo(1);
     assertThat(spark.sql("SELECT count(*) FROM marts.mart_submission_quality WHERE is_received AND is_accurate").first().getLong(0)).isZero();
+  }
+
+  @Test
+  void providerDataQualityOverTheRollingYear() {
+    // due by 2025-02-09: A owes October to December monthly (December late) and the October quarter (missing); every
+    // return A sent lacks mandatory measures, in three different months, the latest within the last three
+    List<Row> rows = spark.sql("SELECT provider_id, returns_due, returns_received, returns_on_time, returns_missing, returns_accurate, "
+        + "timeliness_pct, accuracy_pct, consecutive_missing, is_service_failure, inaccurate_months, is_persistently_inaccurate "
+        + "FROM marts.mart_provider_data_quality ORDER BY provider_id").collectAsList();
+    assertThat(rows).extracting(r -> r.get(0), r -> r.get(1), r -> r.get(2), r -> r.get(3), r -> r.get(4), r -> r.get(5),
+            r -> num(r.get(6)), r -> num(r.get(7)), r -> r.get(8), r -> r.get(9), r -> r.get(10), r -> r.get(11))
+        .containsExactly(
+            tuple(PA, 4L, 3L, 2L, 1L, 0L, "50", "0", 1, false, 3, true),
+            // B: September (monthly) on time but inaccurate, then nothing, nor the October quarter: a service failure, not a
+            // pattern of inaccuracy
+            tuple(PB, 5L, 1L, 1L, 4L, 0L, "20", "0", 3, true, 1, false),
+            tuple(PX, 6L, 0L, 0L, 6L, 0L, "0", null, 4, true, 0, false));
+    assertThat(spark.sql("SELECT inaccuracy_evidence FROM marts.mart_provider_data_quality WHERE provider_id = '" + PA + "'").first().getString(0))
+        .startsWith("3 of 3 returns received had errors (accuracy 0.00% against 95.00%), in 3 different months, latest due January 2025")
+        .contains("monthly 2024-12-01");
   }
 
   private static String num(Object o) {
