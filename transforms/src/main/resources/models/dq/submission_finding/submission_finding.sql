@@ -12,6 +12,8 @@ submissions as (
     select
         f.submission_id, f.provider_id, f.location_id, f.return_type, f.period_start,
         map_from_entries(collect_list(struct(f.measure_code, f.value_num))) as v,
+        -- the values as the provider wrote them, for evidence
+        map_from_entries(collect_list(struct(f.measure_code, f.value_text))) as t,
         first(c.capacity_beds) as capacity_beds,
         first(c.cqc_registered_beds) as cqc_beds,
         first(c.measure_group) as measure_group
@@ -51,44 +53,44 @@ invalid_value as (
 
 inconsistent as (
     select provider_id, location_id, return_type, period_start, 'IC01' as rule_code, 'CC_COMPLAINTS_UPHELD' as measure_code,
-           cast(v['CC_COMPLAINTS_UPHELD'] as string) as value,
-           concat('upheld ', v['CC_COMPLAINTS_UPHELD'], ' > received ', v['CC_COMPLAINTS_RECEIVED']) as evidence
+           t['CC_COMPLAINTS_UPHELD'] as value,
+           concat('upheld ', t['CC_COMPLAINTS_UPHELD'], ' > received ', t['CC_COMPLAINTS_RECEIVED']) as evidence
     from submissions where v['CC_COMPLAINTS_UPHELD'] > v['CC_COMPLAINTS_RECEIVED']
     union all
-    select provider_id, location_id, return_type, period_start, 'IC02', 'SG_ENQUIRIES_CONCLUDED', cast(v['SG_ENQUIRIES_CONCLUDED'] as string),
-           concat('concluded ', v['SG_ENQUIRIES_CONCLUDED'], ' > commenced ', v['SG_ENQUIRIES_COMMENCED'], ' + ongoing ', v['SG_ENQUIRIES_ONGOING'])
+    select provider_id, location_id, return_type, period_start, 'IC02', 'SG_ENQUIRIES_CONCLUDED', t['SG_ENQUIRIES_CONCLUDED'],
+           concat('concluded ', t['SG_ENQUIRIES_CONCLUDED'], ' > commenced ', t['SG_ENQUIRIES_COMMENCED'], ' + ongoing ', t['SG_ENQUIRIES_ONGOING'])
     from submissions where v['SG_ENQUIRIES_CONCLUDED'] > v['SG_ENQUIRIES_COMMENCED'] + v['SG_ENQUIRIES_ONGOING']
     union all
-    select provider_id, location_id, return_type, period_start, 'IC03', 'SG_ENQUIRIES_CONCLUDED', cast(v['SG_ENQUIRIES_CONCLUDED'] as string),
-           concat('substantiated ', v['SG_SUBSTANTIATED'], ' + partially ', v['SG_PARTIALLY_SUBSTANTIATED'], ' + not ', v['SG_NOT_SUBSTANTIATED'],
-                  ' > concluded ', v['SG_ENQUIRIES_CONCLUDED'])
+    select provider_id, location_id, return_type, period_start, 'IC03', 'SG_ENQUIRIES_CONCLUDED', t['SG_ENQUIRIES_CONCLUDED'],
+           concat('substantiated ', t['SG_SUBSTANTIATED'], ' + partially ', t['SG_PARTIALLY_SUBSTANTIATED'], ' + not ', t['SG_NOT_SUBSTANTIATED'],
+                  ' > concluded ', t['SG_ENQUIRIES_CONCLUDED'])
     from submissions where v['SG_SUBSTANTIATED'] + v['SG_PARTIALLY_SUBSTANTIATED'] + v['SG_NOT_SUBSTANTIATED'] > v['SG_ENQUIRIES_CONCLUDED']
     union all
-    select provider_id, location_id, return_type, period_start, 'IC04', 'WF_STAFF_EMPLOYED', cast(v['WF_STAFF_EMPLOYED'] as string),
-           concat('full time ', v['WF_STAFF_FULL_TIME'], ' + part time ', v['WF_STAFF_PART_TIME'], ' <> employed ', v['WF_STAFF_EMPLOYED'])
+    select provider_id, location_id, return_type, period_start, 'IC04', 'WF_STAFF_EMPLOYED', t['WF_STAFF_EMPLOYED'],
+           concat('full time ', t['WF_STAFF_FULL_TIME'], ' + part time ', t['WF_STAFF_PART_TIME'], ' <> employed ', t['WF_STAFF_EMPLOYED'])
     from submissions where v['WF_STAFF_FULL_TIME'] + v['WF_STAFF_PART_TIME'] <> v['WF_STAFF_EMPLOYED']
     union all
-    select provider_id, location_id, return_type, period_start, 'IC05', 'WF_LEAVERS', cast(v['WF_LEAVERS'] as string),
-           concat('leavers ', v['WF_LEAVERS'], ' > employed ', v['WF_STAFF_EMPLOYED'], ' + starters ', v['WF_NEW_STARTERS'])
+    select provider_id, location_id, return_type, period_start, 'IC05', 'WF_LEAVERS', t['WF_LEAVERS'],
+           concat('leavers ', t['WF_LEAVERS'], ' > employed ', t['WF_STAFF_EMPLOYED'], ' + starters ', t['WF_NEW_STARTERS'])
     from submissions where v['WF_LEAVERS'] > v['WF_STAFF_EMPLOYED'] + v['WF_NEW_STARTERS']
     union all
-    select provider_id, location_id, return_type, period_start, 'IC06', 'KPI_CONTINUITY_VISITS_FAMILIAR', cast(v['KPI_CONTINUITY_VISITS_FAMILIAR'] as string),
-           concat('familiar ', v['KPI_CONTINUITY_VISITS_FAMILIAR'], ' > total visits ', v['KPI_CONTINUITY_VISITS_TOTAL'])
+    select provider_id, location_id, return_type, period_start, 'IC06', 'KPI_CONTINUITY_VISITS_FAMILIAR', t['KPI_CONTINUITY_VISITS_FAMILIAR'],
+           concat('familiar ', t['KPI_CONTINUITY_VISITS_FAMILIAR'], ' > total visits ', t['KPI_CONTINUITY_VISITS_TOTAL'])
     from submissions where v['KPI_CONTINUITY_VISITS_FAMILIAR'] > v['KPI_CONTINUITY_VISITS_TOTAL']
     union all
-    select provider_id, location_id, return_type, period_start, 'IC07', 'KPI_ROTA_HOURS_COVERED', cast(v['KPI_ROTA_HOURS_COVERED'] as string),
-           concat('covered ', v['KPI_ROTA_HOURS_COVERED'], ' hours > 125% of required ', v['KPI_ROTA_HOURS_REQUIRED'])
+    select provider_id, location_id, return_type, period_start, 'IC07', 'KPI_ROTA_HOURS_COVERED', t['KPI_ROTA_HOURS_COVERED'],
+           concat('covered ', t['KPI_ROTA_HOURS_COVERED'], ' hours > 125% of required ', t['KPI_ROTA_HOURS_REQUIRED'])
     from submissions where v['KPI_ROTA_HOURS_COVERED'] > 1.25 * v['KPI_ROTA_HOURS_REQUIRED']
 ),
 
 cross_source as (
     select provider_id, location_id, return_type, period_start, 'CS01' as rule_code, 'SP_ACTIVE_RESIDENTS' as measure_code,
-           cast(v['SP_ACTIVE_RESIDENTS'] as string) as value,
-           concat('people supported ', v['SP_ACTIVE_RESIDENTS'], ' > CQC registered beds ', cqc_beds) as evidence
+           t['SP_ACTIVE_RESIDENTS'] as value,
+           concat('people supported ', t['SP_ACTIVE_RESIDENTS'], ' > CQC registered beds ', cqc_beds) as evidence
     from submissions where measure_group = 'care_home' and v['SP_ACTIVE_RESIDENTS'] > cqc_beds
     union all
-    select provider_id, location_id, return_type, period_start, 'CS02', 'SP_ACTIVE_COUNCIL_FUNDED', cast(v['SP_ACTIVE_COUNCIL_FUNDED'] as string),
-           concat('council-funded ', v['SP_ACTIVE_COUNCIL_FUNDED'], ' > contracted beds ', capacity_beds)
+    select provider_id, location_id, return_type, period_start, 'CS02', 'SP_ACTIVE_COUNCIL_FUNDED', t['SP_ACTIVE_COUNCIL_FUNDED'],
+           concat('council-funded ', t['SP_ACTIVE_COUNCIL_FUNDED'], ' > contracted beds ', capacity_beds)
     from submissions where v['SP_ACTIVE_COUNCIL_FUNDED'] > capacity_beds
 ),
 

@@ -11,6 +11,8 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.carelake.schema.TestLakehouse;
+import org.carelake.transforms.preview.SubmissionFinding;
+import org.carelake.transforms.preview.SubmissionValidator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -200,6 +202,33 @@ class KpiComplianceScenarioTest {
     assertThat(spark.sql("SELECT inaccuracy_evidence FROM marts.mart_provider_data_quality WHERE provider_id = '" + PA + "'").first().getString(0))
         .startsWith("3 of 3 returns received had errors (accuracy 0.00% against 95.00%), in 3 different months, latest due January 2025")
         .contains("monthly 2024-12-01");
+  }
+
+  @Test
+  void anUploadIsValidatedAgainstEveryRuleWithoutLanding() {
+    long rawBefore = spark.table("raw.return_measure").count();
+    long findingsBefore = spark.table("dq.submission_finding").count();
+    String at = "2025-03-05T09:00:00+00:00";
+    List<Row> upload = new RawFixtures(spark)
+        .returnMeasure(PA, A, "monthly", "2025-02-01", at, "CC_COMPLAINTS_RECEIVED", "1")
+        .returnMeasure(PA, A, "monthly", "2025-02-01", at, "CC_COMPLAINTS_UPHELD", "3")
+        .returnMeasure(PA, A, "monthly", "2025-02-01", at, "KPI_MAR_AUDITS_DUE", "20")
+        .returnMeasure(PA, A, "monthly", "2025-02-01", at, "KPI_MAR_AUDITS_DONE", "ten")
+        .returnRows();
+    List<SubmissionFinding> found = new SubmissionValidator(spark).validate(upload);
+    assertThat(found).allSatisfy(f -> assertThat(f.locationId() + " " + f.periodStart()).isEqualTo(A + " 2025-02-01"));
+    assertThat(found).filteredOn(f -> !f.ruleCode().equals("MM01"))
+        .extracting(SubmissionFinding::ruleCode, SubmissionFinding::measureCode, SubmissionFinding::value)
+        .containsExactly(tuple("IC01", "CC_COMPLAINTS_UPHELD", "3"), tuple("IV01", "KPI_MAR_AUDITS_DONE", "ten"));
+    assertThat(found).filteredOn(f -> f.ruleCode().equals("MM01")).extracting(SubmissionFinding::measureCode)
+        .contains("CC_COMPLAINTS_RESOLVED_28D").doesNotContain("CC_COMPLAINTS_UPHELD", "KPI_MAR_AUDITS_DONE");
+    assertThat(found.get(0).description()).isEqualTo("More complaints are shown as upheld than were received.");
+    // the same upload sent late is also told so; nothing of either check lands
+    List<Row> late = new RawFixtures(spark).returnMeasure(PA, A, "monthly", "2025-02-01", "2025-03-12T09:00:00+00:00",
+        "CC_COMPLAINTS_RECEIVED", "1").returnRows();
+    assertThat(new SubmissionValidator(spark).validate(late)).extracting(SubmissionFinding::ruleCode).contains("LT01").doesNotContain("IC01");
+    assertThat(spark.table("raw.return_measure").count()).isEqualTo(rawBefore);
+    assertThat(spark.table("dq.submission_finding").count()).isEqualTo(findingsBefore);
   }
 
   private static String num(Object o) {

@@ -119,6 +119,11 @@ final class RawFixtures {
     return this;
   }
 
+  /** The return rows given so far, as the gate would land them (for checks made before landing). */
+  List<Row> returnRows() {
+    return List.copyOf(returns);
+  }
+
   private static RowBuilder lineage(TableContract table, String file) {
     long row = ROW.incrementAndGet();
     return new RowBuilder(table).set("_source_file", file).set("_source_sha256", "sha-" + file)

@@ -112,6 +112,27 @@ public final class ReturnsIngestor {
     return new IngestReport(batchId, "returns", all);
   }
 
+  /** What the gate makes of one return file, landing nothing: the rows that would land and the rows it refuses. */
+  public record GateResult(String format, int linesRead, List<Row> rows, List<Rejection> rejections) {}
+
+  /**
+   * Runs one uploaded return (CSV or the council's XLSX) through the gate without landing it, for the portal's
+   * immediate feedback.
+   *
+   * @throws UnreadableSourceException when the file is not a return at all
+   */
+  public GateResult check(SourceBytes src, Optional<Instant> uploadedAt) {
+    Timestamp defaultSubmitted = Timestamp.from(uploadedAt.orElse(clock.instant()));
+    boolean xlsx = isZip(src.bytes());
+    String format = xlsx ? "xlsx" : "csv";
+    Lineage base = new Lineage(src.name(), src.sha256(), null, Timestamp.from(clock.instant()), "check");
+    List<Line> lines = xlsx ? readWorkbook(src) : readCsv(src);
+    List<Row> rows = new ArrayList<>();
+    List<Rejection> rejections = new ArrayList<>();
+    gate(lines, base, format, defaultSubmitted, rows, rejections);
+    return new GateResult(format, lines.size(), List.copyOf(rows), List.copyOf(rejections));
+  }
+
   private static List<Path> files(Path path) {
     if (!Files.exists(path)) {
       throw new UnreadableSourceException(path + ": no such file or folder");

@@ -1,0 +1,65 @@
+package org.carelake.jobs.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.carelake.ingestion.UnreadableSourceException;
+import org.carelake.jobs.service.SubmissionCheck;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "dq-check", mixinStandardHelpOptions = true,
+    description = {"Check one return file (CSV or the council's XLSX) against the gate and every data-quality rule without landing",
+        "it, as the portal does on upload; prints the findings and how long the check took. Exit 1 when it has errors."})
+public class DqCheckCommand implements Callable<Integer> {
+
+  private final SubmissionCheck check;
+
+  public DqCheckCommand(SubmissionCheck check) {
+    this.check = check;
+  }
+
+  @Parameters(index = "0", paramLabel = "FILE")
+  Path file;
+
+  @Option(names = "--repeat", defaultValue = "1", paramLabel = "N",
+      description = "check N times and print the timings (the first is cold, the rest warm, as in a running portal)")
+  int repeat;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isRegularFile(file)) {
+      throw new UnreadableSourceException(file + ": no such file");
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    Instant uploadedAt = Instant.now();
+    List<Duration> took = new ArrayList<>();
+    SubmissionCheck.Outcome o = null;
+    for (int i = 0; i < Math.max(1, repeat); i++) {
+      o = check.check(file.getFileName().toString(), bytes, uploadedAt);
+      took.add(o.took());
+    }
+    System.out.printf(Locale.ROOT, "%s: %d lines read, %d accepted by the gate, %d refused, %d findings%n", o.file(), o.linesRead(),
+        o.rowsAccepted(), o.refused().size(), o.findings().size());
+    o.refused().forEach(r -> System.out.printf(Locale.ROOT, "  refused  row %s  %s: %s%n", r.lineage().row(), r.rule(), r.reason()));
+    o.findings().forEach(f -> System.out.printf(Locale.ROOT, "  %-7s  %s %s %s  %s  %s%s  [%s]%n", f.severity(), f.returnType(), f.periodStart(),
+        f.ruleCode(), f.description(), f.measureCode() == null ? "" : f.measureCode() + "=" + f.value() + ": ", f.evidence(), f.ruleClass()));
+    List<Long> ms = took.stream().map(Duration::toMillis).toList();
+    if (ms.size() == 1) {
+      System.out.printf(Locale.ROOT, "checked in %d ms%n", ms.get(0));
+    } else {
+      List<Long> warm = new ArrayList<>(ms.subList(1, ms.size()));
+      Collections.sort(warm);
+      System.out.printf(Locale.ROOT, "checked %d times: first (cold) %d ms, warm median %d ms, warm max %d ms%n", ms.size(), ms.get(0),
+          warm.get(warm.size() / 2), warm.get(warm.size() - 1));
+    }
+    return o.errors() > 0 ? 1 : 0;
+  }
+}
