@@ -29,10 +29,19 @@ public final class ModelPreview implements AutoCloseable {
   private final Models models;
   private final String prefix = "__preview_" + SEQ.incrementAndGet() + "_";
   private final List<String> views = new ArrayList<>();
+  private int maxRowsPerStep = 1_000_000;
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelPreview.class);
 
   public ModelPreview(SparkSession spark, Models models) {
     this.spark = spark;
     this.models = models;
+  }
+
+  /** Guards against a preview asked for a slice too big to hold as local rows. */
+  public ModelPreview maxRowsPerStep(int max) {
+    this.maxRowsPerStep = max;
+    return this;
   }
 
   /**
@@ -41,10 +50,18 @@ public final class ModelPreview implements AutoCloseable {
    * @return the target's rows, conformed to its contract; valid until {@link #close()}
    */
   public Dataset<Row> evaluate(String target, Map<String, Dataset<Row>> replaced) {
+    return evaluate(target, replaced, spark::table);
+  }
+
+  /**
+   * @param sources where a re-run model reads a table that is neither replaced nor re-run (by default the table
+   *     itself; a caller may give a cached or sliced copy)
+   */
+  public Dataset<Row> evaluate(String target, Map<String, Dataset<Row>> replaced, java.util.function.Function<String, Dataset<Row>> sources) {
     Set<String> needed = ancestors(target);
     Map<String, String> viewOf = new HashMap<>();
     for (Map.Entry<String, Dataset<Row>> e : replaced.entrySet()) {
-      viewOf.put(e.getKey(), register(e.getKey(), e.getValue()));
+      viewOf.put(e.getKey(), register(e.getKey(), materialise(e.getKey(), e.getValue())));
     }
     ModelRunner runner = new ModelRunner(spark);
     for (Model m : models.all()) {
@@ -54,11 +71,34 @@ public final class ModelPreview implements AutoCloseable {
       if (m.inputs().stream().noneMatch(viewOf::containsKey)) {
         continue; // untouched by the replacement: read as built
       }
+      for (String in : m.inputs()) {
+        if (!viewOf.containsKey(in)) {
+          Dataset<Row> source = sources.apply(in);
+          if (source != null) {
+            viewOf.put(in, register(in, source));
+          }
+        }
+      }
       Model rewritten = new Model(m.table(), rewrite(m.sql(), viewOf), m.contract(), m.inputs());
-      viewOf.put(m.table(), register(m.table(), runner.query(rewritten)));
+      viewOf.put(m.table(), register(m.table(), materialise(m.table(), runner.query(rewritten))));
     }
     String view = viewOf.get(target);
     return view == null ? spark.table(target) : spark.table(view);
+  }
+
+  /**
+   * A preview covers a slice (one service's rows), so each step is computed once and held as local rows: later
+   * steps read it many times, and re-deriving it each time would multiply the cost with every reference.
+   */
+  private Dataset<Row> materialise(String table, Dataset<Row> rows) {
+    long start = System.nanoTime();
+    List<Row> local = rows.collectAsList();
+    if (local.size() > maxRowsPerStep) {
+      throw new IllegalStateException("a preview step produced " + local.size() + " rows, more than " + maxRowsPerStep
+          + ": replace the inputs with a smaller slice");
+    }
+    LOG.info("preview {}: {} rows in {} ms", table, local.size(), (System.nanoTime() - start) / 1_000_000);
+    return spark.createDataFrame(local, rows.schema());
   }
 
   private Set<String> ancestors(String target) {

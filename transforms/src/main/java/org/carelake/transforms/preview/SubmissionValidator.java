@@ -3,8 +3,12 @@ package org.carelake.transforms.preview;
 import static org.apache.spark.sql.functions.col;
 
 import java.sql.Date;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,18 +26,56 @@ import org.carelake.transforms.Models;
 public final class SubmissionValidator {
 
   static final String FINDINGS = "dq.submission_finding";
+  private static final int MAX_COPY_ROWS = 200_000;
   private static final String RAW = WarehouseTables.RAW_RETURN_MEASURE.table();
 
   private final SparkSession spark;
   private final Models models;
 
   public SubmissionValidator(SparkSession spark, Models models) {
-    this.spark = spark;
+    // its own session: its views stay its own, and a slice of a few hundred rows runs fastest in one partition
+    // without adaptive re-planning between the many small stages of the rules
+    this.spark = spark.newSession();
+    this.spark.conf().set("spark.sql.shuffle.partitions", "1");
+    this.spark.conf().set("spark.sql.adaptive.enabled", "false");
     this.models = models;
   }
 
   public SubmissionValidator(SparkSession spark) {
     this(spark, Models.load());
+  }
+
+  /** A built table read by the rules, held as local rows until the table changes; sliced to the services asked about. */
+  private record Copy(long snapshotId, Set<String> locations, Dataset<Row> rows) {}
+
+  private final Map<String, Copy> copies = new ConcurrentHashMap<>();
+
+  private Dataset<Row> localCopy(String table, Set<String> locations) {
+    long snapshot = snapshotOf(table);
+    Dataset<Row> source = spark.table(table);
+    boolean sliced = Arrays.asList(source.columns()).contains("location_id");
+    Set<String> key = sliced ? locations : Set.of();
+    Copy c = copies.get(table);
+    if (c != null && c.snapshotId() == snapshot && c.locations().equals(key)) {
+      return c.rows();
+    }
+    Dataset<Row> slice = sliced ? source.where(col("location_id").isin(key.toArray())) : source;
+    List<Row> rows = slice.collectAsList();
+    if (rows.size() > MAX_COPY_ROWS) {
+      return slice; // too big to hold: read it in place
+    }
+    Dataset<Row> local = spark.createDataFrame(rows, slice.schema());
+    copies.put(table, new Copy(snapshot, key, local));
+    return local;
+  }
+
+  private long snapshotOf(String table) {
+    try {
+      org.apache.iceberg.Snapshot s = org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark, table).currentSnapshot();
+      return s == null ? -1 : s.snapshotId();
+    } catch (Exception e) { // not an Iceberg table, or gone: never cache
+      return System.nanoTime();
+    }
   }
 
   /**
@@ -52,13 +94,17 @@ public final class SubmissionValidator {
     // (every due date falls within 46 days of its period's end: seeds/ref/return_schedule.csv)
     Dataset<Row> asOf = spark.table("core.dim_as_of").crossJoin(candidate.agg(functions.max("period_end").as("latest_end")))
         .select(functions.greatest(col("as_of_date"), functions.date_add(col("latest_end"), 46)).as("as_of_date"), col("basis"));
+    Set<String> locationSet = new TreeSet<>();
+    for (Object l : locations) {
+      locationSet.add((String) l);
+    }
     try (ModelPreview preview = new ModelPreview(spark, models)) {
       Dataset<Row> findings = preview.evaluate(FINDINGS, Map.of(
           RAW, history,
           "core.dim_as_of", asOf,
           // which periods are owed does not change with one upload: keep the built answer, not one from this service alone
-          "core.dim_return_type", spark.table("core.dim_return_type"),
-          "core.dim_contract", spark.table("core.dim_contract").where(col("location_id").isin(locations))));
+          "core.dim_return_type", localCopy("core.dim_return_type", Set.of())),
+          table -> localCopy(table, locationSet));
       Column wanted = functions.lit(false);
       for (Row k : keys) {
         wanted = wanted.or(col("location_id").equalTo(k.getString(0)).and(col("return_type").equalTo(k.getString(1)))
