@@ -10,6 +10,9 @@ public final class WarehouseTables {
   public static final TableContract RAW_CQC_ASC_WIDE = TableContract.fromResource("tables/raw/cqc_asc_wide.yml");
   public static final TableContract RAW_CONTRACT_REGISTER = TableContract.fromResource("tables/raw/contract_register.yml");
   public static final TableContract RAW_RETURN_MEASURE = TableContract.fromResource("tables/raw/return_measure.yml");
+  public static final TableContract RAW_VISIT_RECORD = TableContract.fromResource("tables/raw/visit_record.yml");
+  public static final TableContract RAW_SAFEGUARDING_CONCERN = TableContract.fromResource("tables/raw/safeguarding_concern.yml");
+  public static final TableContract RAW_CONTRACT_ACTION = TableContract.fromResource("tables/raw/contract_action.yml");
   public static final TableContract RAW_QUARANTINE = TableContract.fromResource("tables/raw/quarantine.yml");
   public static final TableContract RAW_INGEST_MANIFEST = TableContract.fromResource("tables/raw/ingest_manifest.yml");
   public static final TableContract REF_SEED_MANIFEST = TableContract.fromResource("tables/ref/seed_manifest.yml");
@@ -17,8 +20,8 @@ public final class WarehouseTables {
   private WarehouseTables() {}
 
   public static List<TableContract> all() {
-    return List.of(RAW_CQC_API_LOCATION, RAW_CQC_RATINGS_LONG, RAW_CQC_ASC_WIDE, RAW_CONTRACT_REGISTER, RAW_RETURN_MEASURE, RAW_QUARANTINE, RAW_INGEST_MANIFEST,
-        REF_SEED_MANIFEST);
+    return List.of(RAW_CQC_API_LOCATION, RAW_CQC_RATINGS_LONG, RAW_CQC_ASC_WIDE, RAW_CONTRACT_REGISTER, RAW_RETURN_MEASURE, RAW_VISIT_RECORD,
+        RAW_SAFEGUARDING_CONCERN, RAW_CONTRACT_ACTION, RAW_QUARANTINE, RAW_INGEST_MANIFEST, REF_SEED_MANIFEST);
   }
 
   /** Creates or evolves every ingestion table. */
