@@ -16,7 +16,8 @@ submissions as (
         map_from_entries(collect_list(struct(f.measure_code, f.value_text))) as t,
         first(c.capacity_beds) as capacity_beds,
         first(c.cqc_registered_beds) as cqc_beds,
-        first(c.measure_group) as measure_group
+        first(c.measure_group) as measure_group,
+        first(f.period_end) as period_end
     from core.fct_return_measure f
     left join contracts c on c.location_id = f.location_id
     group by f.submission_id, f.provider_id, f.location_id, f.return_type, f.period_start
@@ -92,6 +93,30 @@ cross_source as (
     select provider_id, location_id, return_type, period_start, 'CS02', 'SP_ACTIVE_COUNCIL_FUNDED', t['SP_ACTIVE_COUNCIL_FUNDED'],
            concat('council-funded ', t['SP_ACTIVE_COUNCIL_FUNDED'], ' > contracted beds ', capacity_beds)
     from submissions where v['SP_ACTIVE_COUNCIL_FUNDED'] > capacity_beds
+    union all
+    -- only concerns the provider itself raised are its to report: families' and professionals' are not
+    select s.provider_id, s.location_id, s.return_type, s.period_start, 'CS03', 'SG_CONCERNS_RAISED', s.t['SG_CONCERNS_RAISED'],
+           concat('concerns raised ', s.t['SG_CONCERNS_RAISED'], ' < ', cast(count(*) as string),
+                  ' concern(s) in the council safeguarding log raised by the provider between ',
+                  cast(s.period_start as string), ' and ', cast(s.period_end as string), ' (',
+                  concat_ws(', ', sort_array(collect_list(g.concern_id))), ')')
+    from submissions s
+    join staging.stg_safeguarding_concern g
+      on g.location_id = s.location_id and g.source = 'provider' and g.received_date between s.period_start and s.period_end
+    where s.v['SG_CONCERNS_RAISED'] is not null
+    group by s.provider_id, s.location_id, s.return_type, s.period_start, s.period_end, s.v['SG_CONCERNS_RAISED'], s.t['SG_CONCERNS_RAISED']
+    having s.v['SG_CONCERNS_RAISED'] < count(*)
+    union all
+    -- a spot check on a visit judges the returns of the month visited
+    select s.provider_id, s.location_id, s.return_type, s.period_start, 'CS04', cast(null as string), cast(sum(vis.measures_discrepant) as string),
+           concat_ws('; ', collect_list(concat('council visit ', vis.visit_id, ' on ', cast(vis.visit_date as string), ' checked ',
+                  cast(vis.measures_verified as string), ' returned measures against care plans, rotas and timesheets: ',
+                  cast(vis.measures_discrepant as string), ' did not match')))
+    from submissions s
+    join staging.stg_visit vis
+      on vis.location_id = s.location_id and vis.visit_month = s.period_start and vis.measures_discrepant > 0
+    where s.return_type = 'monthly'
+    group by s.provider_id, s.location_id, s.return_type, s.period_start
 ),
 
 history as (

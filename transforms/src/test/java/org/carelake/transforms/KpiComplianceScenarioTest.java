@@ -63,6 +63,14 @@ class KpiComplianceScenarioTest {
     f.returnMeasure(PB, B, "monthly", "2024-09-01", "2024-10-07T12:00:00+01:00", "HC_CALLS_SCHEDULED", "1000");
     f.returnMeasure(PB, B, "monthly", "2024-09-01", "2024-10-07T12:00:00+01:00", "HC_CALLS_MISSED", "10");
     f.returnMeasure(PB, B, "monthly", "2024-09-01", "2024-10-07T12:00:00+01:00", "HC_CALLS_LATE", "20");
+    // A's December return says 1 concern raised; the council's log holds 2 raised by the provider that month (and one from a
+    // family, which is not the provider's to report); November's says 1 against 1. A visit in January found 2 of 12 checked
+    // measures not matching the records; one in November found none.
+    f.returnMeasure(PA, A, "monthly", "2024-12-01", "2025-01-14T09:00:00+00:00", "SG_CONCERNS_RAISED", "1");
+    f.returnMeasure(PA, A, "monthly", "2024-11-01", "2024-12-20T09:00:00+00:00", "SG_CONCERNS_RAISED", "1");
+    f.concern("SG1", PA, A, "2024-12-03", "provider").concern("SG2", PA, A, "2024-12-19", "provider")
+        .concern("SG3", PA, A, "2024-12-20", "family").concern("SG4", PA, A, "2024-11-05", "provider");
+    f.visit("V1", PA, A, "2025-01-21", "proactive", 12, 2).visit("V2", PA, A, "2024-11-12", "annual_audit", 8, 0);
     f.land();
     results = new ModelRunner(spark).buildAll(Models.load());
   }
@@ -90,7 +98,7 @@ class KpiComplianceScenarioTest {
     assertThat(r.get(2).toString()).startsWith("2024-12-20");
     assertThat(r.get(3).toString()).startsWith("2024-12-09");
     assertThat(spark.sql("SELECT count(*) FROM raw.return_measure WHERE location_id = '" + A + "' AND period_start = DATE'2024-11-01'").first().getLong(0))
-        .as("raw keeps both versions").isEqualTo(4);
+        .as("raw keeps both versions (4 measure rows, and 1 only in the second)").isEqualTo(5);
   }
 
   @Test
@@ -202,6 +210,19 @@ class KpiComplianceScenarioTest {
     assertThat(spark.sql("SELECT inaccuracy_evidence FROM marts.mart_provider_data_quality WHERE provider_id = '" + PA + "'").first().getString(0))
         .startsWith("3 of 3 returns received had errors (accuracy 0.00% against 95.00%), in 3 different months, latest due January 2025")
         .contains("monthly 2024-12-01");
+  }
+
+  @Test
+  void returnsAreComparedWithTheSafeguardingLogAndVisitSpotChecks() {
+    List<Row> rows = spark.sql("SELECT rule_code, cast(period_start as string), measure_code, value, evidence FROM dq.submission_finding "
+        + "WHERE rule_class = 'cross_source' ORDER BY 1, 2").collectAsList();
+    assertThat(rows).extracting(r -> r.get(0), r -> r.get(1), r -> r.get(2), r -> r.get(3)).containsExactly(
+        tuple("CS03", "2024-12-01", "SG_CONCERNS_RAISED", "1"),
+        tuple("CS04", "2025-01-01", null, "2"));
+    assertThat(rows.get(0).getString(4)).isEqualTo("concerns raised 1 < 2 concern(s) in the council safeguarding log raised by the provider "
+        + "between 2024-12-01 and 2024-12-31 (SG1, SG2)");
+    assertThat(rows.get(1).getString(4)).isEqualTo("council visit V1 on 2025-01-21 checked 12 returned measures against care plans, rotas "
+        + "and timesheets: 2 did not match");
   }
 
   @Test

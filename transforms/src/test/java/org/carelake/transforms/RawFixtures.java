@@ -31,6 +31,8 @@ final class RawFixtures {
   private final List<Row> wide = new ArrayList<>();
   private final List<Row> contracts = new ArrayList<>();
   private final List<Row> returns = new ArrayList<>();
+  private final List<Row> visits = new ArrayList<>();
+  private final List<Row> concerns = new ArrayList<>();
 
   RawFixtures(SparkSession spark) {
     this.spark = spark;
@@ -119,6 +121,26 @@ final class RawFixtures {
     return this;
   }
 
+  /** A council officer's visit (data contract section 4); judgements all Good. */
+  RawFixtures visit(String visitId, String providerId, String locationId, String date, String type, int verified, int discrepant) {
+    visits.add(lineage(WarehouseTables.RAW_VISIT_RECORD, "visits.csv")
+        .set("visit_id", visitId).set("location_id", locationId).set("provider_id", providerId).set("visit_date", date)
+        .set("visit_type", type).set("announced", "Y").set("officer_id", "CO1").set("safe", "Good").set("effective", "Good")
+        .set("caring", "Good").set("responsive", "Good").set("well_led", "Good").set("overall_judgement", "Good")
+        .set("actions_raised", "0").set("actions_closed", "0").set("measures_verified", Integer.toString(verified))
+        .set("measures_discrepant", Integer.toString(discrepant)).build());
+    return this;
+  }
+
+  /** A concern in the council's safeguarding log (data contract section 5), person already pseudonymised. */
+  RawFixtures concern(String concernId, String providerId, String locationId, String received, String source) {
+    concerns.add(lineage(WarehouseTables.RAW_SAFEGUARDING_CONCERN, "safeguarding.csv")
+        .set("concern_id", concernId).set("location_id", locationId).set("provider_id", providerId).set("received_date", received)
+        .set("source", source).set("abuse_type", "neglect").set("person_key", String.format("%064d", Math.abs((long) concernId.hashCode()))).set("risk_level", "low")
+        .set("s42_enquiry", "N").set("large_scale_enquiry", "N").build());
+    return this;
+  }
+
   /** The return rows given so far, as the gate would land them (for checks made before landing). */
   List<Row> returnRows() {
     return List.copyOf(returns);
@@ -138,6 +160,8 @@ final class RawFixtures {
     write(WarehouseTables.RAW_CQC_ASC_WIDE, wide);
     write(WarehouseTables.RAW_CONTRACT_REGISTER, contracts);
     write(WarehouseTables.RAW_RETURN_MEASURE, returns);
+    write(WarehouseTables.RAW_VISIT_RECORD, visits);
+    write(WarehouseTables.RAW_SAFEGUARDING_CONCERN, concerns);
     new SeedLoader(spark, Clock.systemUTC()).load(repoRoot().resolve("seeds"));
   }
 

@@ -36,6 +36,12 @@ public final class SubmissionValidator {
     // its own session: its views stay its own, and a slice of a few hundred rows runs fastest in one partition
     // without adaptive re-planning between the many small stages of the rules
     this.spark = spark.newSession();
+    // a new session starts from the context's settings: carry over the catalog and everything else set on this one
+    scala.collection.JavaConverters.mapAsJavaMapConverter(spark.conf().getAll()).asJava().forEach((k, v) -> {
+      if (this.spark.conf().isModifiable(k) || k.startsWith("spark.sql.catalog.")) {
+        this.spark.conf().set(k, v);
+      }
+    });
     this.spark.conf().set("spark.sql.shuffle.partitions", "1");
     this.spark.conf().set("spark.sql.adaptive.enabled", "false");
     this.models = models;
