@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class DatasetCheckRunner {
 
   public static final TableContract RESULTS = WarehouseTables.DQ_DATASET_CHECK_RESULT;
+  /** How many earlier runs of each dataset the anomaly checks see (they compare with the latest; more is headroom). */
+  public static final int HISTORY_RUNS = 30;
   private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   /** One check's result in one run (a row of dq.dataset_check_result). */
@@ -91,7 +93,7 @@ public final class DatasetCheckRunner {
     WarehouseMetricsRepository repository = new WarehouseMetricsRepository(spark).ensureTable();
 
     Map<Source, List<DatasetCheck>> bySource = DatasetChecks.bySource(checks);
-    Deequ.History history = repository.load(bySource.keySet().stream().map(Source::dataset).toList());
+    Deequ.History history = repository.load(bySource.keySet().stream().map(Source::dataset).toList(), HISTORY_RUNS);
     LocalDate asOf = asOfDate();
 
     List<Result> results = new ArrayList<>();

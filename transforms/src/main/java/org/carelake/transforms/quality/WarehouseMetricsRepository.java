@@ -39,15 +39,19 @@ public final class WarehouseMetricsRepository {
     return this;
   }
 
-  /** Every stored metric of these datasets, as a Deequ history. */
-  public Deequ.History load(Collection<String> datasets) {
+  /**
+   * The stored metrics of these datasets from their latest {@code runs} runs each, as a Deequ history. The table keeps
+   * everything; a bounded load keeps a build's start cheap however long the history grows.
+   */
+  public Deequ.History load(Collection<String> datasets, int runs) {
     Deequ.History history = new Deequ.History();
     if (datasets.isEmpty()) {
       return history;
     }
     String in = datasets.stream().map(d -> "'" + d.replace("'", "\\'") + "'").collect(Collectors.joining(", "));
-    List<Row> rows = spark.sql("SELECT result_json FROM " + TABLE.table() + " WHERE dataset IN (" + in + ") ORDER BY dataset_date")
-        .collectAsList();
+    List<Row> rows = spark.sql("SELECT result_json FROM (SELECT result_json, dataset_date, "
+        + "dense_rank() OVER (PARTITION BY dataset ORDER BY dataset_date DESC) AS recency FROM " + TABLE.table()
+        + " WHERE dataset IN (" + in + ")) WHERE recency <= " + runs + " ORDER BY dataset_date").collectAsList();
     for (Row r : rows) {
       history.add(r.getString(0));
     }

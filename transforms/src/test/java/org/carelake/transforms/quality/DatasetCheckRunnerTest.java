@@ -79,6 +79,12 @@ class DatasetCheckRunnerTest {
         tuple(second.runId(), "core.test_items", 4.0), tuple(second.runId(), "core.test_items:percent_rows", 2.0));
     assertThat(restarted.sql("SELECT DISTINCT table_name, as_of_date FROM dq.deequ_metric").collectAsList())
         .extracting(r -> r.getString(0), r -> r.get(1)).containsExactly(tuple("core.test_items", null));
+
+    // a bounded load: the latest run only, or both
+    long firstRun = Instant.parse("2025-08-01T10:00:00Z").toEpochMilli();
+    WarehouseMetricsRepository repository = new WarehouseMetricsRepository(restarted);
+    assertThat(repository.load(List.of("core.test_items"), 1).latestRowCount("core.test_items", null, firstRun)).isEmpty();
+    assertThat(repository.load(List.of("core.test_items"), 2).latestRowCount("core.test_items", null, firstRun)).hasValue(5.0);
   }
 
   private static Clock clockAt(String instant) {
