@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a new user sees: `demo` on an empty home loads the three real CQC samples, generates a year of Oldham council
- * data, builds, and prints the benchmark and KPI tables; then `template` writes a workbook for a contracted service.
+ * data, builds, and prints the benchmark and KPI tables and the dataset checks; `dq-suggest` profiles a table; then
+ * `template` writes a workbook for a contracted service.
  */
 class DemoIT {
 
@@ -38,8 +39,16 @@ class DemoIT {
         .contains("Commissioned market").containsPattern("home_support\\s+\\d+")
         .contains("KPI compliance").containsPattern("MAR_AUDITS\\s+month\\s+\\d{4}-\\d{2}\\s+95\\.00")
         .contains("Provider returns expected so far").containsPattern("monthly\\s+\\d+\\s+\\d+")
-        .contains("Critical performance failures");
+        .contains("Critical performance failures")
+        // dataset checks after the second build: the anomaly checks compare with the first (CQC-only) build
+        .containsPattern("dataset checks \\(dq\\.dataset_check_result, run \\S+\\): (\\d+) checks: \\1 passed, 0 failed \\(0 error, 0 warning\\), 0 skipped");
     assertThat(r.stdout()).doesNotContain(" WARN ").doesNotContain(" INFO ");
+
+    CliRunner.Result suggest = cli.run("dq-suggest", "staging.stg_contract");
+    assertThat(suggest.exitCode()).as(suggest.stderr()).isZero();
+    assertThat(suggest.stdout()).contains("Constraint suggestions for staging.stg_contract")
+        .containsPattern("contract_id\\s+'contract_id' is not null\\s+\\.isComplete\\(\"contract_id\"\\)")
+        .doesNotContain("Unable to map type");
 
     CliRunner.Result locations = cli.run("sql", "SELECT location_id, service_type FROM core.dim_contract WHERE service_type = 'home_support' "
         + "ORDER BY location_id LIMIT 1");

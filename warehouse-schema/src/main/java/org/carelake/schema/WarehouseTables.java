@@ -2,7 +2,10 @@ package org.carelake.schema;
 
 import java.util.List;
 
-/** The tables ingestion writes, each defined by its YAML contract under {@code tables/<namespace>/}. */
+/**
+ * The tables written by code rather than by SQL models (ingestion, seeds, the dataset checks), each defined by its YAML
+ * contract under {@code tables/<namespace>/}.
+ */
 public final class WarehouseTables {
 
   public static final TableContract RAW_CQC_API_LOCATION = TableContract.fromResource("tables/raw/cqc_api_location.yml");
@@ -16,15 +19,18 @@ public final class WarehouseTables {
   public static final TableContract RAW_QUARANTINE = TableContract.fromResource("tables/raw/quarantine.yml");
   public static final TableContract RAW_INGEST_MANIFEST = TableContract.fromResource("tables/raw/ingest_manifest.yml");
   public static final TableContract REF_SEED_MANIFEST = TableContract.fromResource("tables/ref/seed_manifest.yml");
+  public static final TableContract DQ_DEEQU_METRIC = TableContract.fromResource("tables/dq/deequ_metric.yml");
+  public static final TableContract DQ_DATASET_CHECK_RESULT = TableContract.fromResource("tables/dq/dataset_check_result.yml");
 
   private WarehouseTables() {}
 
   public static List<TableContract> all() {
     return List.of(RAW_CQC_API_LOCATION, RAW_CQC_RATINGS_LONG, RAW_CQC_ASC_WIDE, RAW_CONTRACT_REGISTER, RAW_RETURN_MEASURE, RAW_VISIT_RECORD,
-        RAW_SAFEGUARDING_CONCERN, RAW_CONTRACT_ACTION, RAW_QUARANTINE, RAW_INGEST_MANIFEST, REF_SEED_MANIFEST);
+        RAW_SAFEGUARDING_CONCERN, RAW_CONTRACT_ACTION, RAW_QUARANTINE, RAW_INGEST_MANIFEST, REF_SEED_MANIFEST, DQ_DEEQU_METRIC,
+        DQ_DATASET_CHECK_RESULT);
   }
 
-  /** Creates or evolves every ingestion table. */
+  /** Creates or evolves every table in {@link #all()}. */
   public static void migrate(TableMigrator migrator) {
     all().forEach(migrator::ensure);
   }

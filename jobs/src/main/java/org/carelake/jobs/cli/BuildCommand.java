@@ -1,15 +1,21 @@
 package org.carelake.jobs.cli;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.carelake.jobs.service.TextTable;
 import org.carelake.jobs.service.WarehouseBuild;
 import org.carelake.transforms.ModelRunner;
+import org.carelake.transforms.quality.DatasetCheckRunner;
 import picocli.CommandLine.Command;
 
 @Command(name = "build", mixinStandardHelpOptions = true,
-    description = "Load changed seeds, then build staging → core → marts and the data-quality tables, checking every contract.")
+    description = {"Load changed seeds, then build staging → core → marts and the data-quality tables, checking every contract;",
+        "then run the dataset checks (completeness, uniqueness, ranges, anomalies against earlier builds) and print what",
+        "failed. A broken contract fails the build (exit 3); a failed dataset check is reported, not fatal."})
 public class BuildCommand implements Callable<Integer> {
 
   private final WarehouseBuild build;
@@ -40,5 +46,20 @@ public class BuildCommand implements Callable<Integer> {
       System.out.println("geography findings (dq.cqc_unmatched_geography): " + findings.size());
       System.out.print(TextTable.render(List.of("name_kind", "cqc_name", "source_layout", "rule", "locations", "evidence"), findings));
     }
+    printDatasetChecks(outcome.datasetChecks());
+  }
+
+  static void printDatasetChecks(DatasetCheckRunner.Report report) {
+    System.out.println("dataset checks (dq.dataset_check_result, run " + report.runId() + "): " + report.summary());
+    List<DatasetCheckRunner.Result> failures = report.failures();
+    if (failures.isEmpty()) {
+      return;
+    }
+    List<Row> rows = new ArrayList<>();
+    for (DatasetCheckRunner.Result r : failures) {
+      rows.add(RowFactory.create(r.code(), r.severity().code(), r.table(), r.metricValue() == null ? "" : String.format(Locale.ROOT, "%.4g", r.metricValue()),
+          r.description() + (r.message() == null ? "" : " [" + r.message() + "]")));
+    }
+    System.out.print(TextTable.render(List.of("check", "severity", "table", "metric", "expected [found]"), rows));
   }
 }

@@ -10,14 +10,24 @@ import org.carelake.schema.TableMigrator;
 import org.carelake.schema.WarehouseTables;
 import org.carelake.transforms.ModelRunner;
 import org.carelake.transforms.Models;
+import org.carelake.transforms.quality.DatasetCheckRunner;
 import org.springframework.stereotype.Service;
 
-/** {@code build}: raw tables migrated, seeds (re)loaded when changed, then every model staging → core → marts → dq. */
+/**
+ * {@code build}: raw tables migrated, seeds (re)loaded when changed, then every model staging → core → marts → dq, then
+ * the dataset checks (Deequ) on the built tables.
+ */
 @Service
 public class WarehouseBuild {
 
-  /** What a build did, and the geography findings it raised. */
-  public record Outcome(List<SeedLoader.SeedOutcome> seeds, List<ModelRunner.ModelResult> models, List<Row> geographyFindings) {
+  /** What a build did, the geography findings it raised and what the dataset checks found. */
+  public record Outcome(List<SeedLoader.SeedOutcome> seeds, List<ModelRunner.ModelResult> models, List<Row> geographyFindings,
+      DatasetCheckRunner.Report datasetChecks) {
+    /**
+     * Every model built and kept its contract. Dataset check failures do not count: they describe the data received
+     * (a provider's percentages, a CQC feed that shrank), which the build has reflected faithfully; they are printed
+     * and kept in dq.dataset_check_result. A broken contract is the build's own fault and fails it.
+     */
     public boolean passed() {
       return models.stream().allMatch(ModelRunner.ModelResult::passed);
     }
@@ -41,6 +51,7 @@ public class WarehouseBuild {
     }
     List<Row> findings = spark.sql("SELECT name_kind, cqc_name, source_layout, rule_code, locations, evidence "
         + "FROM dq.cqc_unmatched_geography ORDER BY locations DESC, cqc_name").collectAsList();
-    return new Outcome(seeds, results, findings);
+    DatasetCheckRunner.Report checks = new DatasetCheckRunner(spark, Clock.systemUTC()).run();
+    return new Outcome(seeds, results, findings, checks);
   }
 }
