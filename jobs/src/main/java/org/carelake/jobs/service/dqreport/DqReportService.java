@@ -14,6 +14,8 @@ import java.util.Optional;
 import org.carelake.jobs.service.Lakehouse;
 import org.carelake.jobs.service.dqreport.ReportData.Snapshot;
 import org.carelake.jobs.service.dqreport.ReportView.ProviderPage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
@@ -32,29 +34,28 @@ public class DqReportService {
   /** What a run wrote. */
   public record Outcome(Path dir, List<Path> files, int providers, int findings, long bytes, Duration took) {}
 
+  private static final Logger LOG = LoggerFactory.getLogger(DqReportService.class);
+
   private final Lakehouse lakehouse;
-  private final Clock clock;
+  private final Clock clock = Clock.systemUTC();
   private final ReportRenderer renderer = new ReportRenderer();
 
   public DqReportService(Lakehouse lakehouse) {
-    this(lakehouse, Clock.systemUTC());
-  }
-
-  DqReportService(Lakehouse lakehouse, Clock clock) {
     this.lakehouse = lakehouse;
-    this.clock = clock;
   }
 
   /** The report for one provider; an id the warehouse does not know is refused (IllegalArgumentException). */
   public Outcome provider(String providerId, Optional<PeriodRange> period, Path outDir) throws IOException {
-    Instant start = clock.instant();
-    ReportReader reader = new ReportReader(lakehouse.spark());
-    reader.requireBuilt();
-    if (providerId == null || providerId.isBlank() || !reader.providerExists(providerId)) {
-      throw new IllegalArgumentException("unknown provider '" + providerId + "': no such provider_id in core.dim_provider "
-          + "(try: ./carelake sql \"SELECT provider_id, provider_name FROM core.dim_provider WHERE is_contracted\")");
+    if (providerId == null || providerId.isBlank()) {
+      throw new IllegalArgumentException("--provider needs a provider id");
     }
-    Snapshot data = reader.read(providerId);
+    Instant start = clock.instant();
+    Snapshot data = new ReportReader(lakehouse.spark()).read(providerId);
+    if (!data.providerNames().containsKey(providerId) && data.submissions().isEmpty() && data.findings().isEmpty()) {
+      throw new IllegalArgumentException("unknown provider '" + providerId + "': no such provider_id in core.dim_provider "
+          + "(list them with: ./carelake sql \"SELECT provider_id, provider_name FROM core.dim_provider WHERE is_contracted\")");
+    }
+    logRead(data, start);
     ReportFiles files = new ReportFiles(outDir);
     ReportBuilder builder = new ReportBuilder(data, period, start);
     List<Path> written = new ArrayList<>();
@@ -65,9 +66,8 @@ public class DqReportService {
   /** The council overview and one report per provider with a return due, a finding or a KPI row. */
   public Outcome all(Optional<PeriodRange> period, Path outDir) throws IOException {
     Instant start = clock.instant();
-    ReportReader reader = new ReportReader(lakehouse.spark());
-    reader.requireBuilt();
-    Snapshot data = reader.read(null);
+    Snapshot data = new ReportReader(lakehouse.spark()).read(null);
+    logRead(data, start);
     ReportFiles files = new ReportFiles(outDir);
     ReportBuilder builder = new ReportBuilder(data, period, start);
     List<Path> written = new ArrayList<>();
@@ -79,6 +79,11 @@ public class DqReportService {
     written.add(files.write(GEOGRAPHY, ReportRenderer.geographyCsv(data.geography())));
     written.add(files.write(INDEX, renderer.councilHtml(builder.councilPage(id -> stems.get(id) + ".html", ALL_FINDINGS, GEOGRAPHY))));
     return outcome(files, written, builder.providerIds().size(), builder.findings(null).size(), start);
+  }
+
+  private void logRead(Snapshot data, Instant start) {
+    LOG.info("dq-report: read {} findings, {} expected returns, {} provider KPI rows in {} ms", data.findings().size(),
+        data.submissions().size(), data.kpis().size(), Duration.between(start, clock.instant()).toMillis());
   }
 
   /** File stems for providers, unique even if two ids clean up to the same name. */

@@ -121,12 +121,12 @@ public final class ReportBuilder {
       List<Submission> subs = submissions(id);
       List<Finding> fs = findings(id);
       ProviderKpis k = data.kpis().get(id);
-      long services = subs.stream().map(s -> s.locationId() == null ? s.contractId() : s.locationId()).distinct().count();
       Kpi timeliness = k == null ? noKpi("Timeliness") : timeliness(k);
       Kpi accuracy = k == null ? noKpi("Accuracy") : accuracy(k);
-      rows.add(new ProviderRow(rows.size() + 1, id, name(id), providerHref.apply(id), services, timeliness, accuracy,
-          k == null ? Tag.neutral("–") : k.serviceFailure() ? Tag.bad("Yes") : Tag.good("No"),
-          k == null ? Tag.neutral("–") : k.persistentlyInaccurate() ? Tag.bad("Yes") : Tag.good("No"),
+      rows.add(new ProviderRow(rows.size() + 1, id, name(id) == null ? "Provider " + id : name(id), providerHref.apply(id),
+          serviceNames(subs, fs), timeliness, accuracy,
+          k == null ? Tag.plain("–") : k.serviceFailure() ? Tag.bad("Yes") : Tag.plain("No"),
+          k == null ? Tag.plain("–") : k.persistentlyInaccurate() ? Tag.bad("Yes") : Tag.plain("No"),
           counts(subs, fs), attention(k)));
     }
     Counts all = counts(submissions(null), findings(null));
@@ -137,6 +137,21 @@ public final class ReportBuilder {
     return new CouncilPage(day(data.asOf()), generatedAt, periodLabel(), period.isPresent(), csvHref, geographyCsvHref, rows, all,
         both, failures, persistent, ids.stream().filter(id -> !data.kpis().containsKey(id)).count(), data.geography(),
         data.datasetChecks().orElse(null));
+  }
+
+  /** "Sunny Home", "Sunny Home, Oak Lodge and 3 more services". */
+  private static String serviceNames(List<Submission> subs, List<Finding> fs) {
+    java.util.SortedSet<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    subs.forEach(s -> names.add(serviceName(s.locationName(), serviceKey(s))));
+    fs.forEach(f -> names.add(serviceName(f.locationName(), f.locationId())));
+    List<String> l = new ArrayList<>(names);
+    if (l.isEmpty()) {
+      return "no services in these periods";
+    }
+    if (l.size() <= 3) {
+      return l.size() == 1 ? l.get(0) : String.join(", ", l.subList(0, l.size() - 1)) + " and " + l.get(l.size() - 1);
+    }
+    return String.join(", ", l.subList(0, 2)) + " and " + (l.size() - 2) + " more services";
   }
 
   private String name(String providerId) {
@@ -213,12 +228,11 @@ public final class ReportBuilder {
             ? "No return is currently missing."
             : "The longest current run of missing returns is " + k.consecutiveMissing() + " (three in a row is a service failure).";
     Tag persistent = k.persistentlyInaccurate() ? Tag.bad("Persistently inaccurate") : Tag.good("Not persistently inaccurate");
-    String persistentText = (k.persistentlyInaccurate()
-        ? "Accuracy is below target and returns with errors came in " + k.inaccurateMonths() + " different months, one of them recent."
+    String persistentText = k.inaccuracyEvidence() != null && !k.inaccuracyEvidence().isBlank()
+        ? capitalise(k.inaccuracyEvidence().strip()) + (k.inaccuracyEvidence().strip().endsWith(".") ? "" : ".")
         : k.inaccurateMonths() == 0
-            ? "No return in the window had an error."
-            : "Returns with errors came in " + k.inaccurateMonths() + " different month(s).")
-        + (k.inaccuracyEvidence() == null || k.inaccuracyEvidence().isBlank() ? "" : " " + k.inaccuracyEvidence());
+            ? "No return received in the window had an error."
+            : "Returns with errors came in " + k.inaccurateMonths() + " different month(s).";
     return new KpiView(window, timeliness(k), accuracy(k), c, failure, failureText, persistent, persistentText);
   }
 

@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +27,11 @@ public final class ReportFiles {
   private final Path dir;
 
   public ReportFiles(Path dir) throws IOException {
-    this.dir = Files.createDirectories(dir.toAbsolutePath().normalize()).toRealPath();
+    Path abs = dir.toAbsolutePath().normalize();
+    if (Files.exists(abs) && !Files.isDirectory(abs)) {
+      throw new IllegalArgumentException("-o must be a folder, and " + abs + " is a file");
+    }
+    this.dir = Files.createDirectories(abs).toRealPath();
   }
 
   public Path dir() {
@@ -46,9 +52,10 @@ public final class ReportFiles {
   /** Writes {@code text} (UTF-8) to {@code name} inside the folder and returns the file. */
   public Path write(String name, String text) throws IOException {
     Path target = resolve(name);
-    Path tmp = Files.createTempFile(dir, ".dq-report-", ".tmp");
+    // not Files.createTempFile: its owner-only permissions would stay on the report after the move
+    Path tmp = dir.resolve(".dq-report-" + UUID.randomUUID() + ".tmp");
     try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -26,8 +27,6 @@ import org.carelake.jobs.service.dqreport.ReportData.TableExtract;
 /** Reads what the report needs from the built warehouse, for one provider or for all, into plain values. */
 public final class ReportReader {
 
-  static final List<String> REQUIRED = List.of("dq.submission_finding", "marts.mart_submission_quality",
-      "marts.mart_provider_data_quality", "core.dim_measure", "core.dim_provider", "core.dim_contract", "core.dim_as_of");
   static final String DATASET_CHECKS = "dq.dataset_check_result";
   static final int DATASET_CHECK_ROWS = 50;
 
@@ -76,24 +75,24 @@ public final class ReportReader {
     this.spark = spark;
   }
 
-  /** Refuses, with what to do, when the warehouse has not been built. */
-  public void requireBuilt() {
-    List<String> missing = REQUIRED.stream().filter(t -> !spark.catalog().tableExists(t)).toList();
-    if (!missing.isEmpty()) {
-      throw new IllegalStateException("the warehouse has no " + String.join(", ", missing)
-          + ": land returns and run './carelake build' first");
+  /** Everything for one provider ({@code providerId} given) or for the council ({@code null}: adds the CQC and warehouse checks). */
+  public Snapshot read(String providerId) {
+    try {
+      return readTables(providerId);
+    } catch (Exception e) {
+      // Spark's AnalysisException is checked in Java's eyes yet thrown undeclared: told apart here
+      if (e instanceof AnalysisException a && String.valueOf(a.getErrorClass()).contains("NOT_FOUND")) {
+        throw new IllegalStateException("the warehouse is not built (" + a.getMessage().lines().findFirst().orElse("")
+            + "): land returns and run './carelake build' first", e);
+      }
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getMessage(), e);
     }
   }
 
-  /** Whether the provider is known to the warehouse (core.dim_provider, or any expected return). */
-  public boolean providerExists(String providerId) {
-    Map<String, Object> args = Map.of("provider", providerId);
-    return !spark.sql("SELECT 1 FROM core.dim_provider WHERE provider_id = :provider LIMIT 1", args).isEmpty()
-        || !spark.sql("SELECT 1 FROM marts.mart_submission_quality WHERE provider_id = :provider LIMIT 1", args).isEmpty();
-  }
-
-  /** Everything for one provider ({@code providerId} given) or for the council ({@code null}: adds the CQC and warehouse checks). */
-  public Snapshot read(String providerId) {
+  private Snapshot readTables(String providerId) {
     Map<String, Object> args = providerId == null ? Map.of() : Map.of("provider", providerId);
     String where = providerId == null ? "true" : "provider_id = :provider";
     Row asOfRow = spark.sql("SELECT as_of_date FROM core.dim_as_of").first();

@@ -27,6 +27,11 @@ public final class ReportView {
     static Tag neutral(String text) {
       return new Tag(text, "neutral");
     }
+
+    /** Shown as plain text: a "No" in a column of mostly "No" should not draw the eye. */
+    static Tag plain(String text) {
+      return new Tag(text, "plain");
+    }
   }
 
   /**
@@ -83,12 +88,12 @@ public final class ReportView {
     }
 
     public String title() {
-      return providerName == null || providerName.isBlank() ? providerId : providerName;
+      return providerName == null || providerName.isBlank() ? "Provider " + providerId : providerName;
     }
   }
 
   /** One provider in the council overview, ranked worst first. */
-  public record ProviderRow(int rank, String providerId, String name, String href, long services, Kpi timeliness, Kpi accuracy,
+  public record ProviderRow(int rank, String providerId, String name, String href, String services, Kpi timeliness, Kpi accuracy,
       Tag serviceFailure, Tag persistentlyInaccurate, Counts selected, String attention) {}
 
   /** The council overview page. {@code datasetChecks} is null when the warehouse has no such table. */

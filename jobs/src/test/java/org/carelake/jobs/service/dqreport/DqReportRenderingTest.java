@@ -213,6 +213,10 @@ class DqReportRenderingTest {
     Path written = files.write(evil + ".html", "<p>x</p>");
     assertThat(written.getParent()).isEqualTo(tmp.resolve("out/nested").toRealPath());
     assertThat(Files.readString(written)).isEqualTo("<p>x</p>");
+    // readable as any file made here (the umask's), not owner-only as a temporary file would be
+    Path plain = Files.createFile(tmp.resolve("plain.txt"));
+    assertThat(Files.getPosixFilePermissions(written)).isEqualTo(Files.getPosixFilePermissions(plain));
+    assertThatThrownBy(() -> new ReportFiles(plain)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is a file");
     assertThatThrownBy(() -> files.write("../escape.html", "x")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> files.write("/tmp/escape.html", "x")).isInstanceOf(IllegalArgumentException.class);
     try (var listing = Files.list(files.dir())) {
