@@ -2,8 +2,14 @@ package org.carelake.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
 import org.carelake.ingestion.SourceBytes;
 import org.carelake.ingestion.returns.ReturnWorkbook;
 import org.junit.jupiter.api.Test;
@@ -12,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a new user sees: `demo` on an empty home loads the three real CQC samples, generates a year of Oldham council
  * data, builds, and prints the benchmark and KPI tables and the dataset checks; `dq-suggest` profiles a table; then
- * `template` writes a workbook for a contracted service.
+ * `template` writes a workbook for a contracted service and `dq-report` the data-quality report.
  */
 class DemoIT {
 
@@ -61,5 +67,76 @@ class DemoIT {
         .containsEntry("period_start", "2025-07-01").containsEntry("period_end", "2025-07-31");
     assertThat(wb.rows()).extracting(ReturnWorkbook.MeasureRow::measureCode).contains("HC_CALLS_SCHEDULED").doesNotContain("KPI_ROTA_HOURS_REQUIRED");
     assertThat(Files.size(xlsx)).isPositive();
+
+    dqReportOnTheDemoData(cli);
+  }
+
+  /**
+   * The data-quality report on the demo home: the council overview and a file pair per provider, the CSV rows matching
+   * dq.submission_finding, a value a spreadsheet would take for a formula neutralised, an unknown provider refused and an
+   * empty period reported as empty.
+   */
+  private void dqReportOnTheDemoData(CliRunner cli) throws Exception {
+    List<CSVRecord> counts = csv(cli.run("sql", "SELECT (SELECT count(*) FROM dq.submission_finding) AS findings, "
+        + "(SELECT count(DISTINCT provider_id) FROM marts.mart_submission_quality) AS providers").stdout());
+    long allFindings = Long.parseLong(counts.get(0).get("findings"));
+    int providers = Integer.parseInt(counts.get(0).get("providers"));
+    assertThat(allFindings).isPositive();
+
+    Path all = tmp.resolve("dq-report-all");
+    CliRunner.Result r = cli.run("dq-report", "--all", "-o", all.toString());
+    assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+    assertThat(r.stdout()).contains("dq-report: ").contains(allFindings + " finding(s)");
+    String index = Files.readString(all.resolve("index.html"));
+    assertThat(index).contains("Council overview of all providers").contains("Providers, most concerning first")
+        .contains("Bedford Borough").contains("Persistently inaccurate").doesNotContain("<script");
+    try (Stream<Path> files = Files.list(all)) {
+      List<String> names = files.map(p -> p.getFileName().toString()).toList();
+      assertThat(names.stream().filter(n -> n.matches("provider-[A-Za-z0-9_-]+\\.html"))).hasSizeGreaterThanOrEqualTo(providers);
+      assertThat(names).contains("findings.csv", "cqc-geography.csv").allMatch(n -> !n.startsWith(".dq-report-"));
+    }
+    assertThat(reportCsv(all.resolve("findings.csv"))).hasSize((int) allFindings);
+
+    // the provider with the most findings among those with a value Excel would read as a formula (a negative count)
+    List<CSVRecord> pick = csv(cli.run("sql", "SELECT provider_id, count(*) AS findings, "
+        + "count_if(substr(value, 1, 1) IN ('=', '+', '-', '@')) AS formula_like FROM dq.submission_finding "
+        + "GROUP BY provider_id ORDER BY formula_like DESC, findings DESC, provider_id LIMIT 1").stdout());
+    String provider = pick.get(0).get("provider_id");
+    int findings = Integer.parseInt(pick.get(0).get("findings"));
+    int formulaLike = Integer.parseInt(pick.get(0).get("formula_like"));
+    assertThat(formulaLike).as("the demo's faults include a negative value").isPositive();
+
+    Path one = tmp.resolve("dq-report-one");
+    r = cli.run("dq-report", "--provider", provider, "-o", one.toString());
+    assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+    String stem = "provider-" + provider;
+    assertThat(Files.readString(one.resolve(stem + ".html"))).contains(provider).contains("Timeliness").contains("Accuracy")
+        .contains("Target 95%").contains("Findings by service and period").doesNotContain("Council overview of all providers");
+    List<CSVRecord> rows = reportCsv(one.resolve(stem + ".csv"));
+    assertThat(rows).hasSize(findings).allSatisfy(row -> assertThat(row.get("provider_id")).isEqualTo(provider));
+    assertThat(rows).extracting(row -> row.get("value")).filteredOn(v -> v.startsWith("'")).hasSize(formulaLike);
+    assertThat(rows).allSatisfy(row -> java.util.Arrays.stream(row.values()).forEach(cell -> assertThat(cell).doesNotStartWith("=").doesNotStartWith("+")
+        .doesNotStartWith("-").doesNotStartWith("@")));
+
+    r = cli.run("dq-report", "--provider", "1-NO-SUCH-PROVIDER", "-o", tmp.resolve("dq-report-unknown").toString());
+    assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isEqualTo(2);
+    assertThat(r.stderr()).contains("unknown provider '1-NO-SUCH-PROVIDER'");
+
+    Path empty = tmp.resolve("dq-report-empty");
+    r = cli.run("dq-report", "--provider", provider, "--period", "2019-01..2019-03", "-o", empty.toString());
+    assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+    assertThat(Files.readString(empty.resolve(stem + ".html"))).contains("Nothing to report for 2019-01 to 2019-03");
+    assertThat(reportCsv(empty.resolve(stem + ".csv"))).isEmpty();
+  }
+
+  private static List<CSVRecord> csv(String text) throws Exception {
+    return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(new StringReader(text)).getRecords();
+  }
+
+  /** A report CSV: UTF-8 with a byte order mark, a header, one record per finding. */
+  private static List<CSVRecord> reportCsv(Path file) throws Exception {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    assertThat(text).startsWith("\uFEFF");
+    return csv(text.substring(1));
   }
 }
