@@ -111,7 +111,7 @@ class DemoIT {
     assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
     String stem = "provider-" + provider;
     assertThat(Files.readString(one.resolve(stem + ".html"))).contains(provider).contains("Timeliness").contains("Accuracy")
-        .contains("Target 95%").contains("Findings by service and period").doesNotContain("Council overview of all providers");
+        .contains("Target <span>95%</span>").contains("Findings by service and period").doesNotContain("Council overview of all providers");
     List<CSVRecord> rows = reportCsv(one.resolve(stem + ".csv"));
     assertThat(rows).hasSize(findings).allSatisfy(row -> assertThat(row.get("provider_id")).isEqualTo(provider));
     assertThat(rows).extracting(row -> row.get("value")).filteredOn(v -> v.startsWith("'")).hasSize(formulaLike);
