@@ -24,6 +24,9 @@ final class CliRunner {
       "--add-opens=java.base/sun.security.action=ALL-UNNAMED", "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
       "--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
 
+  /** How long one command may run; -Dcarelake.it.timeout.minutes=N on a slow or shared machine. */
+  static final long TIMEOUT_MINUTES = Long.getLong("carelake.it.timeout.minutes", 10);
+
   private final Path home;
   private final Path work;
 
@@ -66,11 +69,10 @@ final class CliRunner {
     Path out = Files.createTempFile(work, "stdout", ".txt");
     Path err = Files.createTempFile(work, "stderr", ".txt");
     Process p = builder(env, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    // a busy shared machine may need longer: -Dcarelake.it.timeout.minutes=N
-    long minutes = Long.getLong("carelake.it.timeout.minutes", 10);
-    if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
+    if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new IllegalStateException("carelake " + String.join(" ", args) + " did not finish in " + minutes + " minutes");
+      throw new IllegalStateException("carelake " + String.join(" ", args) + " did not finish in " + TIMEOUT_MINUTES
+          + " minutes (a loaded machine may need -Dcarelake.it.timeout.minutes=N)");
     }
     return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
   }

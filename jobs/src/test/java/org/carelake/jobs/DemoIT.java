@@ -6,7 +6,9 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -22,13 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoIT {
 
+  /** Whatever the developer's environment holds, the demo makes its own key file. */
+  private static final Map<String, String> NO_KEY = Map.of("CARELAKE_PSEUDONYMISATION_KEY", "");
+
   @TempDir
   Path tmp;
 
   @Test
   void demoLoadsTheRealSamplesAndCouncilDataAndPrintsTheHeadlines() throws Exception {
     CliRunner cli = new CliRunner(tmp.resolve("home"), tmp);
-    CliRunner.Result r = cli.run("demo", "--no-serve");
+    CliRunner.Result r = cli.run(NO_KEY, "demo", "--no-serve");
     assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
     assertThat(r.stdout())
         .contains("rows read 451 = landed 451 + quarantined 0")
@@ -49,6 +54,26 @@ class DemoIT {
         // dataset checks after the second build: the anomaly checks compare with the first (CQC-only) build
         .containsPattern("dataset checks \\(dq\\.dataset_check_result, run \\S+\\): (\\d+) checks: \\1 passed, 0 failed \\(0 error, 0 warning\\), 0 skipped");
     assertThat(r.stdout()).doesNotContain(" WARN ").doesNotContain(" INFO ");
+    // the council's own intelligence: visits, the safeguarding log (pseudonymised under a key the demo made), contract actions
+    for (String[] source : new String[][] {{"visits", "visit_record"}, {"safeguarding", "safeguarding_concern"}, {"contract-actions", "contract_action"}}) {
+      assertThat(r.stdout()).containsPattern("ingest " + source[0] + "\\s+layout " + source[1]
+          + ", batch \\S+ 1 source\\(s\\) new, 0 already landed; rows read (\\d+) = landed \\1 \\+ quarantined 0");
+    }
+    assertThat(r.stdout()).containsPattern("staging\\.stg_visit\\s+[1-9]\\d*\\s+rows\\s+\\S+\\s+contract ok")
+        .containsPattern("staging\\.stg_safeguarding_concern\\s+[1-9]\\d*\\s+rows\\s+\\S+\\s+contract ok")
+        .containsPattern("staging\\.stg_contract_action\\s+[1-9]\\d*\\s+rows\\s+\\S+\\s+contract ok");
+    Path key = tmp.resolve("home/pseudonymisation.key");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+    List<String> people = Files.readAllLines(tmp.resolve("home/demo-council/safeguarding.csv")).stream().skip(1).map(l -> l.split(",")[6]).toList();
+    assertThat(people).isNotEmpty().allSatisfy(p -> assertThat(p).matches("P\\d{6}"));
+    assertThat(people).allSatisfy(p -> assertThat(r.stdout() + r.stderr()).doesNotContain(p));
+
+    // without a key the safeguarding log is not read at all
+    CliRunner fresh = new CliRunner(tmp.resolve("home-without-key"), tmp);
+    CliRunner.Result refused = fresh.run(NO_KEY, "ingest", "safeguarding", tmp.resolve("home/demo-council/safeguarding.csv").toString());
+    assertThat(refused.exitCode()).as(refused.stdout() + refused.stderr()).isEqualTo(2);
+    assertThat(refused.stderr()).contains("no pseudonymisation key").contains("CARELAKE_PSEUDONYMISATION_KEY").contains("Nothing was landed");
+    assertThat(tmp.resolve("home-without-key/catalog.db")).doesNotExist();
 
     CliRunner.Result suggest = cli.run("dq-suggest", "staging.stg_contract");
     assertThat(suggest.exitCode()).as(suggest.stderr()).isZero();

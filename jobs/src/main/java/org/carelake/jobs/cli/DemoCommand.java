@@ -11,11 +11,15 @@ import org.carelake.ingestion.Lander;
 import org.carelake.ingestion.cqc.CqcApiSettings;
 import org.carelake.ingestion.cqc.CqcIngestor;
 import org.carelake.ingestion.contracts.ContractRegisterIngestor;
+import org.carelake.ingestion.council.ContractActionIngestor;
+import org.carelake.ingestion.council.SafeguardingIngestor;
+import org.carelake.ingestion.council.VisitIngestor;
 import org.carelake.ingestion.returns.MeasureCatalogue;
 import org.carelake.ingestion.returns.ReturnsIngestor;
 import org.carelake.jobs.service.BenchmarkHeadline;
 import org.carelake.jobs.service.CouncilHeadline;
 import org.carelake.jobs.service.Lakehouse;
+import org.carelake.jobs.service.PseudonymisationKeys;
 import org.carelake.jobs.service.SqlEndpoint;
 import org.carelake.jobs.service.WarehouseBuild;
 import org.springframework.core.env.Environment;
@@ -25,7 +29,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"For a new user: load the real CQC samples bundled in seeds/samples (Oldham API responses, the",
         "Shropshire/Telford latest-ratings file, the national wide sample), generate a year of council data for the",
-        "real Oldham locations (contracts and provider returns, 1 in 10 with a data-quality fault), build the marts,",
+        "real Oldham locations (contracts, provider returns with 1 in 10 given a data-quality fault, visits, the",
+        "safeguarding log pseudonymised under a key made in the data home if none is set, contract actions), build the marts,",
         "print the benchmark and KPI tables, then serve SQL until stopped."})
 public class DemoCommand implements Callable<Integer>, CommandLineRunnerAdapter.KeepsRunning {
 
@@ -40,13 +45,15 @@ public class DemoCommand implements Callable<Integer>, CommandLineRunnerAdapter.
   private final SqlEndpoint endpoint;
   private final Environment env;
   private final CouncilHeadline councilHeadline;
+  private final PseudonymisationKeys keys;
 
   @Option(names = "--no-serve", description = "stop after printing the table")
   boolean noServe;
 
   public DemoCommand(Lakehouse lakehouse, WarehouseBuild build, BenchmarkHeadline headline, SqlEndpoint endpoint, Environment env,
-      CouncilHeadline councilHeadline) {
+      CouncilHeadline councilHeadline, PseudonymisationKeys keys) {
     this.councilHeadline = councilHeadline;
+    this.keys = keys;
     this.lakehouse = lakehouse;
     this.build = build;
     this.headline = headline;
@@ -72,7 +79,8 @@ public class DemoCommand implements Callable<Integer>, CommandLineRunnerAdapter.
       BuildCommand.print(cqcBuild);
       return 3;
     }
-    // a council's own data for the real Oldham locations: contracts and a year of returns, 1 in 10 with a fault
+    // a council's own data for the real Oldham locations: contracts, a year of returns (1 in 10 with a fault), visits,
+    // the safeguarding log and contract actions
     Path council = lakehouse.home().resolve("demo-council");
     System.out.println();
     GenerateCommand generate = new GenerateCommand(lakehouse);
@@ -90,6 +98,12 @@ public class DemoCommand implements Callable<Integer>, CommandLineRunnerAdapter.
     IngestReport returns = new ReturnsIngestor(lander, MeasureCatalogue.load(seeds), Clock.systemUTC())
         .ingest(council.resolve("returns"), Optional.empty());
     System.out.println("ingest returns\n  " + returns.summary());
+    System.out.println("ingest visits\n  " + new VisitIngestor(lander, Clock.systemUTC()).ingest(council.resolve("visits.csv")).summary());
+    keys.createKeyFileIfAbsent().ifPresent(f -> System.out.println("pseudonymisation key created: " + f + " (owner-only; keep it outside the warehouse)"));
+    System.out.println("ingest safeguarding\n  "
+        + new SafeguardingIngestor(lander, keys.require(), Clock.systemUTC()).ingest(council.resolve("safeguarding.csv")).summary());
+    System.out.println("ingest contract-actions\n  "
+        + new ContractActionIngestor(lander, Clock.systemUTC()).ingest(council.resolve("contract_actions.csv")).summary());
     WarehouseBuild.Outcome outcome = build.build();
     System.out.println();
     BuildCommand.print(outcome);

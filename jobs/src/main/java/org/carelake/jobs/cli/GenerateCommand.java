@@ -131,6 +131,9 @@ public class GenerateCommand implements Callable<Integer> {
     System.out.println("  written to " + out.toAbsolutePath().normalize());
     System.out.println("  land them with: ./carelake ingest contracts " + out.resolve("contracts.csv") + " && ./carelake ingest returns "
         + out.resolve("returns"));
+    System.out.println("  and: ./carelake ingest visits " + out.resolve("visits.csv") + " && ./carelake ingest contract-actions "
+        + out.resolve("contract_actions.csv") + " && ./carelake ingest safeguarding " + out.resolve("safeguarding.csv")
+        + " (needs a pseudonymisation key)");
     System.out.flush();
     return 0;
   }
