@@ -93,6 +93,19 @@ class DemoIT {
     assertThat(wb.rows()).extracting(ReturnWorkbook.MeasureRow::measureCode).contains("HC_CALLS_SCHEDULED").doesNotContain("KPI_ROTA_HOURS_REQUIRED");
     assertThat(Files.size(xlsx)).isPositive();
 
+    // the portal's check of an upload: the blank template misses every mandatory measure; nothing of it lands
+    String rawBefore = cli.run("sql", "SELECT count(*) FROM raw.return_measure").stdout();
+    CliRunner.Result check = cli.run("dq-check", xlsx.toString());
+    assertThat(check.exitCode()).as(check.stderr()).isEqualTo(1);
+    assertThat(check.stdout()).contains("template.xlsx: ").contains("MM01").contains("HC_CALLS_SCHEDULED (").contains("[missing_measure]");
+    assertThat(cli.run("sql", "SELECT count(*) FROM raw.return_measure").stdout()).isEqualTo(rawBefore);
+
+    // the rules judged against the faults the generator injected into the demo's council data
+    CliRunner.Result eval = cli.run("dq-eval", "--truth", tmp.resolve("home/demo-council/truth.csv").toString());
+    assertThat(eval.exitCode()).as(eval.stderr()).isZero();
+    assertThat(eval.stdout()).as(eval.stdout()).containsPattern("cross_source\\s+[1-9]\\d*\\s+[1-9]")
+        .containsPattern("false_positive_%\\s+[1-9]\\d*\\s+\\d+");
+
     dqReportOnTheDemoData(cli);
   }
 

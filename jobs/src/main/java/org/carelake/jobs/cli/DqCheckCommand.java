@@ -56,7 +56,7 @@ public class DqCheckCommand implements Callable<Integer> {
           o.rowsAccepted(), o.refused().size(), o.findings().size(), o.took().toMillis());
       o.refused().forEach(r -> System.out.printf(Locale.ROOT, "  refused  row %s  %s: %s%n", r.lineage().row(), r.rule(), r.reason()));
       o.findings().forEach(f -> System.out.printf(Locale.ROOT, "  %-7s  %s %s %s  %s  %s%s  [%s]%n", f.severity(), f.returnType(),
-          f.periodStart(), f.ruleCode(), f.description(), f.measureCode() == null ? "" : f.measureCode() + "=" + f.value() + ": ",
+          f.periodStart(), f.ruleCode(), f.description(), f.measureCode() == null ? "" : f.measureCode() + "=" + (f.value() == null ? "(blank)" : f.value()) + ": ",
           f.evidence(), f.ruleClass()));
     }
     List<Long> ms = took.stream().map(Duration::toMillis).toList();
