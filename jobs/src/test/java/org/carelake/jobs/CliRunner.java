@@ -25,7 +25,7 @@ final class CliRunner {
       "--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
 
   /** How long one command may run; -Dcarelake.it.timeout.minutes=N on a slow or shared machine. */
-  static final long TIMEOUT_MINUTES = Long.getLong("carelake.it.timeout.minutes", 10);
+  static final long TIMEOUT_MINUTES = Long.getLong("carelake.it.timeout.minutes", 30);
 
   private final Path home;
   private final Path work;
