@@ -60,8 +60,8 @@ public final class DatasetChecks {
           "At least 95% of the values returned can be read as their measure's type (number, date or yes/no).",
           new Deequ.Satisfies("is_value_parseable", "is_value_parseable", "value_text IS NOT NULL AND trim(value_text) <> ''", 0.95)),
       check("AN01", RETURN_MEASURE, WARNING,
-          "The number of return values held has not fallen by more than 10% since the previous build (a lost file or a "
-              + "wrong data home, not a real change).",
+          "The number of return values held has not fallen by more than 10% since the previous build (more often a lost "
+              + "file or the wrong data home than a real change).",
           new NoSuddenDrop(MAX_DROP)),
       check("AN02", RECEIVED_RETURNS, WARNING,
           "The number of returns received (expected returns that arrived) has not fallen by more than 10% since the previous build.",
