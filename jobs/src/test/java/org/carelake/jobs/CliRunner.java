@@ -66,11 +66,9 @@ final class CliRunner {
     Path out = Files.createTempFile(work, "stdout", ".txt");
     Path err = Files.createTempFile(work, "stderr", ".txt");
     Process p = builder(env, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    // a shared, loaded machine can need longer: -Dcarelake.it.timeout.minutes=N
-    long minutes = Long.getLong("carelake.it.timeout.minutes", 10);
-    if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new IllegalStateException("carelake " + String.join(" ", args) + " did not finish in " + minutes + " minutes");
+      throw new IllegalStateException("carelake " + String.join(" ", args) + " did not finish in 10 minutes");
     }
     return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
   }
