@@ -34,7 +34,8 @@ public final class DatasetChecks {
   public static final double MAX_DROP = 0.10;
 
   private static final Source RETURN_MEASURE = Source.table("core.fct_return_measure");
-  private static final Source SUBMISSION = Source.table("core.fct_submission");
+  private static final Source RECEIVED_RETURNS = Source.view("core.fct_submission", "received_returns",
+      "SELECT * FROM core.fct_submission WHERE is_received");
   private static final Source CONTRACT = Source.table("staging.stg_contract");
   private static final Source RATING_SNAPSHOT = Source.table("core.fct_rating_snapshot");
   private static final Source LATEST_SNAPSHOT_LOCATIONS = Source.view("core.fct_rating_snapshot", "latest_snapshot_locations",
@@ -59,12 +60,12 @@ public final class DatasetChecks {
           "At least 95% of the values returned can be read as their measure's type (number, date or yes/no).",
           new Deequ.Satisfies("is_value_parseable", "is_value_parseable", "value_text IS NOT NULL AND trim(value_text) <> ''", 0.95)),
       check("AN01", RETURN_MEASURE, WARNING,
-          "The number of return values held has not fallen by more than 10% since the previous build (a lost file or a "
-              + "wrong data home, not a real change).",
-          new NoSuddenDrop(null, MAX_DROP)),
-      check("AN02", SUBMISSION, WARNING,
+          "The number of return values held has not fallen by more than 10% since the previous build (more often a lost "
+              + "file or the wrong data home than a real change).",
+          new NoSuddenDrop(MAX_DROP)),
+      check("AN02", RECEIVED_RETURNS, WARNING,
           "The number of returns received (expected returns that arrived) has not fallen by more than 10% since the previous build.",
-          new NoSuddenDrop("is_received", MAX_DROP)),
+          new NoSuddenDrop(MAX_DROP)),
 
       // the council's contract register
       check("CT01", CONTRACT, ERROR, "Every contract has an id, a provider and a start date.",
@@ -86,7 +87,7 @@ public final class DatasetChecks {
           Deequ.range("rating_score", 1, 4, null, 1.0)),
       check("AN03", LATEST_SNAPSHOT_LOCATIONS, WARNING,
           "The number of locations in the latest CQC snapshot has not fallen by more than 10% since the previous build.",
-          new NoSuddenDrop(null, MAX_DROP)),
+          new NoSuddenDrop(MAX_DROP)),
 
       // the ratings benchmark dashboards read
       check("RB01", RATINGS_BENCHMARK, ERROR, "% Good or Outstanding is between 0 and 100.",

@@ -100,11 +100,12 @@ public final class Deequ {
   }
 
   /**
-   * Anomaly check over the metrics history: the number of rows matching {@code where} (null: all rows) must not fall
-   * by more than {@code maxDrop} (0.10 = 10%) since the previous run of the same dataset (Deequ's
-   * RelativeRateOfChangeStrategy, order 1). With no earlier run the row count is only recorded.
+   * Anomaly check over the metrics history: the dataset's row count must not fall by more than {@code maxDrop} (0.10 =
+   * 10%) since the previous run of the same dataset (Deequ's RelativeRateOfChangeStrategy, order 1). With no earlier
+   * run the row count is only recorded. To count some rows only, check a filtered dataset: Deequ's filtered Size has
+   * no value on an empty table, so a count of 0 would never be recorded.
    */
-  public record NoSuddenDrop(String where, double maxDrop) implements Rule {
+  public record NoSuddenDrop(double maxDrop) implements Rule {
     public NoSuddenDrop {
       if (!(maxDrop > 0 && maxDrop < 1)) {
         throw new IllegalArgumentException("maxDrop must be between 0 and 1: " + maxDrop);
@@ -119,7 +120,10 @@ public final class Deequ {
         q + " IS NULL OR (" + q + " >= " + fmt(min) + " AND " + q + " <= " + fmt(max) + ")", where, minFraction);
   }
 
-  /** How a rule came out. */
+  /**
+   * How a rule came out. SKIPPED: an anomaly check with no earlier run, or a check on a dataset with no rows (or no rows
+   * matching its filter), where completeness, uniqueness and ranges say nothing.
+   */
   public enum Status {
     PASSED, FAILED, SKIPPED;
 
@@ -173,9 +177,9 @@ public final class Deequ {
       return metrics;
     }
 
-    /** The latest value of {@code dataset}'s row count (filtered by {@code where}) measured before {@code before}. */
-    public OptionalDouble latestRowCount(String dataset, String where, long before) {
-      return latest(dataset, rowCount(where), before).map(p -> OptionalDouble.of(p.value())).orElse(OptionalDouble.empty());
+    /** The latest row count of {@code dataset} measured before {@code before} (epoch ms). */
+    public OptionalDouble latestRowCount(String dataset, long before) {
+      return latest(dataset, rowCount(), before).map(p -> OptionalDouble.of(p.value())).orElse(OptionalDouble.empty());
     }
 
     private Optional<Point> latest(String dataset, Analyzer<?, Metric<?>> analyzer, long before) {
@@ -203,6 +207,8 @@ public final class Deequ {
     Map<Integer, String> descriptions = new HashMap<>();
     Map<Integer, Double> previous = new HashMap<>();
     Map<Integer, Outcome> skipped = new HashMap<>();
+    // the row count: scan-shared (free), stored for every dataset, and tells an empty dataset from a failing one
+    run.addRequiredAnalyzer(rowCount());
     for (int i = 0; i < rules.size(); i++) {
       Rule rule = rules.get(i);
       String description = "rule " + i + ": " + rule;
@@ -220,19 +226,30 @@ public final class Deequ {
     for (Map.Entry<Check, CheckResult> e : JavaConverters.mapAsJavaMap(result.checkResults()).entrySet()) {
       byDescription.put(e.getKey().description(), e.getValue());
     }
+    Double rows = doubleValue(result.metrics().get(rowCount()));
     List<Outcome> outcomes = new ArrayList<>();
     for (int i = 0; i < rules.size(); i++) {
       if (skipped.containsKey(i)) {
         Outcome s = skipped.get(i);
         // the row count was still measured (and stored) so that the next run has something to compare with
-        Double now = doubleValue(result.metrics().get(rowCount(((NoSuddenDrop) rules.get(i)).where())));
-        outcomes.add(new Outcome(s.rule(), s.status(), s.constraint(), s.message(), now));
+        outcomes.add(new Outcome(s.rule(), s.status(), s.constraint(), s.message(), rows));
         continue;
       }
       CheckResult cr = byDescription.get(descriptions.get(i));
       ConstraintResult c = javaList(cr.constraintResults()).get(0);
       boolean passed = c.status() == ConstraintStatus.Success();
       Double value = c.metric().isDefined() ? doubleValue(c.metric().get()) : null;
+      if (!(rules.get(i) instanceof NoSuddenDrop)) {
+        if (rows != null && rows == 0) {
+          outcomes.add(new Outcome(rules.get(i), Status.SKIPPED, c.constraint().toString(), "no rows", null));
+          continue;
+        }
+        if (passed && rules.get(i) instanceof Satisfies sat && sat.where() != null && (value == null || value.isNaN())) {
+          // Deequ passes a filtered constraint that no row matches, with no metric: say so instead
+          outcomes.add(new Outcome(rules.get(i), Status.SKIPPED, c.constraint().toString(), "no rows where " + sat.where(), null));
+          continue;
+        }
+      }
       String message = null;
       if (!passed) {
         Rule rule = rules.get(i);
@@ -252,12 +269,12 @@ public final class Deequ {
 
   private static void addAnomalyCheck(VerificationRunBuilderWithRepository run, History history, RunKey key, int i, NoSuddenDrop drop,
       String description, Map<Integer, Double> previous, Map<Integer, Outcome> skipped) {
-    Size analyzer = sizeAnalyzer(drop.where());
-    OptionalDouble before = history.latestRowCount(key.dataset(), drop.where(), key.datasetDate() - 1);
+    Size analyzer = sizeAnalyzer();
+    OptionalDouble before = history.latestRowCount(key.dataset(), key.datasetDate() - 1);
     String constraint = "AnomalyConstraint(" + analyzer + ", RelativeRateOfChangeStrategy(maxRateDecrease=" + fmt(1 - drop.maxDrop()) + "))";
     if (before.isEmpty()) {
-      // Deequ requires history for an anomaly check: on the first run only measure, so the next run can compare
-      run.addRequiredAnalyzer(rowCount(drop.where()));
+      // Deequ requires history for an anomaly check: on the first run only measure (the row count is always measured),
+      // so the next run can compare
       skipped.put(i, new Outcome(drop, Status.SKIPPED, constraint, "no earlier run of " + key.dataset() + " to compare with: row count recorded", null));
       return;
     }
@@ -377,13 +394,13 @@ public final class Deequ {
 
   // --- Scala interop: kept here so no other class needs it ---
 
-  private static Size sizeAnalyzer(String where) {
-    return new Size(Option.apply(where));
+  private static Size sizeAnalyzer() {
+    return new Size(Option.empty());
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Analyzer<?, Metric<?>> rowCount(String where) {
-    return (Analyzer) sizeAnalyzer(where);
+  private static Analyzer<?, Metric<?>> rowCount() {
+    return (Analyzer) sizeAnalyzer();
   }
 
   private static Double doubleValue(Metric<?> metric) {

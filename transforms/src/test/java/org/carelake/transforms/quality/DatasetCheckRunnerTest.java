@@ -29,8 +29,8 @@ class DatasetCheckRunnerTest {
       new DatasetCheck("T01", ITEMS, Severity.ERROR, "ids are complete", new Deequ.Complete(List.of("id"), 1.0)),
       new DatasetCheck("T02", ITEMS, Severity.ERROR, "ids are unique", new Deequ.Unique(List.of("id"))),
       new DatasetCheck("T03", ITEMS, Severity.WARNING, "percentages within 0-100", Deequ.range("value", 0, 100, "unit = 'percent'", 1.0)),
-      new DatasetCheck("T04", ITEMS, Severity.WARNING, "rows do not drop", new Deequ.NoSuddenDrop(null, 0.10)),
-      new DatasetCheck("T05", PCT_ROWS, Severity.WARNING, "percent rows do not drop", new Deequ.NoSuddenDrop(null, 0.10)),
+      new DatasetCheck("T04", ITEMS, Severity.WARNING, "rows do not drop", new Deequ.NoSuddenDrop(0.10)),
+      new DatasetCheck("T05", PCT_ROWS, Severity.WARNING, "percent rows do not drop", new Deequ.NoSuddenDrop(0.10)),
       new DatasetCheck("T06", Source.table("core.not_built"), Severity.ERROR, "a table not built yet", new Deequ.Complete(List.of("id"), 1.0)));
 
   @Test
@@ -83,8 +83,8 @@ class DatasetCheckRunnerTest {
     // a bounded load: the latest run only, or both
     long firstRun = Instant.parse("2025-08-01T10:00:00Z").toEpochMilli();
     WarehouseMetricsRepository repository = new WarehouseMetricsRepository(restarted);
-    assertThat(repository.load(List.of("core.test_items"), 1).latestRowCount("core.test_items", null, firstRun)).isEmpty();
-    assertThat(repository.load(List.of("core.test_items"), 2).latestRowCount("core.test_items", null, firstRun)).hasValue(5.0);
+    assertThat(repository.load(List.of("core.test_items"), 1).latestRowCount("core.test_items", firstRun)).isEmpty();
+    assertThat(repository.load(List.of("core.test_items"), 2).latestRowCount("core.test_items", firstRun)).hasValue(5.0);
   }
 
   private static Clock clockAt(String instant) {

@@ -70,48 +70,57 @@ class DeequTest {
   @Test
   void aSuddenDropIsAnAnomalyAgainstThePreviousRunAndTheFirstRunOnlyRecords() {
     Deequ.History history = new Deequ.History();
-    List<Deequ.Rule> rules = List.of(new NoSuddenDrop(null, 0.10), new NoSuddenDrop("unit = 'percent'", 0.10));
-    Deequ.Verification first = Deequ.verify(rows(BAD), rules, history, new RunKey(1_000, Map.of(Deequ.DATASET_TAG, "t")));
-    assertThat(first.outcomes()).extracting(Outcome::status, Outcome::metricValue)
-        .containsExactly(tuple(Status.SKIPPED, 4.0), tuple(Status.SKIPPED, 3.0));
-    assertThat(first.metrics()).extracting(Deequ.StoredMetric::analyzer, Deequ.StoredMetric::value)
-        .contains(tuple("Size(None)", 4.0), tuple("Size(Some(unit = 'percent'))", 3.0));
+    List<Deequ.Rule> rules = List.of(new NoSuddenDrop(0.10));
+    Deequ.Verification first = Deequ.verify(rows(BAD), rules, history, key(1_000, "t"));
+    assertThat(first.outcomes()).extracting(Outcome::status, Outcome::metricValue).containsExactly(tuple(Status.SKIPPED, 4.0));
+    assertThat(first.metrics()).extracting(Deequ.StoredMetric::analyzer, Deequ.StoredMetric::value).containsExactly(tuple("Size(None)", 4.0));
 
-    // same size again: no anomaly
-    Deequ.Verification same = Deequ.verify(rows(BAD), rules, history, new RunKey(2_000, Map.of(Deequ.DATASET_TAG, "t")));
-    assertThat(same.outcomes()).extracting(Outcome::status).containsExactly(Status.PASSED, Status.PASSED);
-
-    // 4 -> 3 rows (-25%) and 3 -> 2 percent rows (-33%): both anomalies
-    Deequ.Verification drop = Deequ.verify(rows(GOOD), rules, history, new RunKey(3_000, Map.of(Deequ.DATASET_TAG, "t")));
-    assertThat(drop.outcomes()).extracting(Outcome::status, Outcome::metricValue)
-        .containsExactly(tuple(Status.FAILED, 3.0), tuple(Status.FAILED, 2.0));
+    // same size again: no anomaly; 4 -> 3 rows (-25%): an anomaly
+    assertThat(Deequ.verify(rows(BAD), rules, history, key(2_000, "t")).outcomes()).extracting(Outcome::status).containsExactly(Status.PASSED);
+    Deequ.Verification drop = Deequ.verify(rows(GOOD), rules, history, key(3_000, "t"));
+    assertThat(drop.outcomes()).extracting(Outcome::status, Outcome::metricValue).containsExactly(tuple(Status.FAILED, 3.0));
     assertThat(drop.outcomes().get(0).message()).contains("from 4 to 3").contains("-25.0%");
 
-    // from nothing to something is growth, not an anomaly; back to nothing is
-    Deequ.History fromEmpty = new Deequ.History();
-    List<Deequ.Rule> one = List.of(new NoSuddenDrop(null, 0.10));
-    Deequ.verify(rows(GOOD).where("false"), one, fromEmpty, new RunKey(1_000, Map.of(Deequ.DATASET_TAG, "e")));
-    assertThat(Deequ.verify(rows(GOOD).where("false"), one, fromEmpty, new RunKey(2_000, Map.of(Deequ.DATASET_TAG, "e"))).outcomes())
-        .extracting(Outcome::status).containsExactly(Status.PASSED);
-    assertThat(Deequ.verify(rows(GOOD), one, fromEmpty, new RunKey(3_000, Map.of(Deequ.DATASET_TAG, "e"))).outcomes())
-        .extracting(Outcome::status).containsExactly(Status.PASSED);
-    assertThat(Deequ.verify(rows(GOOD).where("false"), one, fromEmpty, new RunKey(4_000, Map.of(Deequ.DATASET_TAG, "e"))).outcomes())
-        .extracting(Outcome::status, Outcome::metricValue).containsExactly(tuple(Status.FAILED, 0.0));
-
     // another dataset's history is not this one's
-    Deequ.Verification other = Deequ.verify(rows(GOOD), rules, history, new RunKey(4_000, Map.of(Deequ.DATASET_TAG, "u")));
-    assertThat(other.outcomes()).extracting(Outcome::status).containsExactly(Status.SKIPPED, Status.SKIPPED);
+    assertThat(Deequ.verify(rows(GOOD), rules, history, key(4_000, "u")).outcomes()).extracting(Outcome::status).containsExactly(Status.SKIPPED);
+  }
+
+  @Test
+  void growthFromNoRowsIsNotAnAnomalyButFallingToNoneIs() {
+    Deequ.History history = new Deequ.History();
+    List<Deequ.Rule> rules = List.of(new NoSuddenDrop(0.10));
+    Dataset<Row> none = rows(GOOD).where("false");
+    Deequ.verify(none, rules, history, key(1_000, "e"));
+    assertThat(Deequ.verify(none, rules, history, key(2_000, "e")).outcomes()).extracting(Outcome::status).containsExactly(Status.PASSED);
+    assertThat(Deequ.verify(rows(GOOD), rules, history, key(3_000, "e")).outcomes()).extracting(Outcome::status).containsExactly(Status.PASSED);
+    assertThat(Deequ.verify(none, rules, history, key(4_000, "e")).outcomes()).extracting(Outcome::status, Outcome::metricValue)
+        .containsExactly(tuple(Status.FAILED, 0.0));
+  }
+
+  @Test
+  void checksOnNoRowsAreSkippedNotFailed() {
+    List<Deequ.Rule> rules = List.of(new Complete(List.of("id"), 1.0), new Unique(List.of("id")), Deequ.range("pct", 0, 100, null, 1.0),
+        Deequ.range("pct", 0, 100, "unit = 'percent'", 1.0));
+    assertThat(Deequ.verify(rows(GOOD).where("false"), rules, new Deequ.History(), key(1_000, "t")).outcomes())
+        .extracting(Outcome::status, Outcome::message).containsOnly(tuple(Status.SKIPPED, "no rows"));
+    // rows, but none the range concerns
+    assertThat(Deequ.verify(rows(GOOD).where("unit = 'count'"), rules, new Deequ.History(), key(1_000, "t")).outcomes())
+        .extracting(Outcome::status).containsExactly(Status.PASSED, Status.PASSED, Status.FAILED, Status.SKIPPED);
+  }
+
+  private static RunKey key(long at, String dataset) {
+    return new RunKey(at, Map.of(Deequ.DATASET_TAG, dataset));
   }
 
   @Test
   void storedMetricsHydrateAFreshHistory() {
     Deequ.History history = new Deequ.History();
-    List<Deequ.Rule> rules = List.of(new NoSuddenDrop(null, 0.10), new Complete(List.of("id"), 1.0));
+    List<Deequ.Rule> rules = List.of(new NoSuddenDrop(0.10), new Complete(List.of("id"), 1.0));
     Deequ.Verification first = Deequ.verify(rows(BAD), rules, history, new RunKey(1_000, Map.of(Deequ.DATASET_TAG, "t", "as_of_date", "2025-01-01")));
     Deequ.History reloaded = new Deequ.History();
     first.metrics().forEach(m -> reloaded.add(m.json()));
     assertThat(reloaded.size()).isEqualTo(first.metrics().size()).isGreaterThanOrEqualTo(2);
-    assertThat(reloaded.latestRowCount("t", null, 1_999)).hasValue(4.0);
+    assertThat(reloaded.latestRowCount("t", 1_999)).hasValue(4.0);
     Deequ.Verification second = Deequ.verify(rows(GOOD), rules, reloaded, new RunKey(2_000, Map.of(Deequ.DATASET_TAG, "t", "as_of_date", "2025-02-01")));
     assertThat(second.outcomes().get(0).status()).isEqualTo(Status.FAILED);
   }
