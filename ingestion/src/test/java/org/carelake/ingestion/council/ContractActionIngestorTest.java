@@ -122,4 +122,16 @@ class ContractActionIngestorTest {
         .hasMessageContaining("not a contract actions file").hasMessageContaining("[start_date, end_date]");
     assertThat(counts()).isEqualTo(before);
   }
+
+  @Test
+  void aFileThatIsNotUtf8OrIsEmptyIsRefusedWhole() throws IOException {
+    Path latin1 = tmp.resolve("actions/latin1.csv");
+    Files.createDirectories(latin1.getParent());
+    Files.write(latin1, (HEADER + "\nCA30,1-101641521,,termination,2025-02-03,,Caf\u00e9 closed\n").getBytes(StandardCharsets.ISO_8859_1));
+    Path empty = write("actions/empty.csv", "");
+    Map<String, Long> before = counts();
+    assertThatThrownBy(() -> ingestor.ingest(latin1)).isInstanceOf(UnreadableSourceException.class).hasMessageContaining("not UTF-8");
+    assertThatThrownBy(() -> ingestor.ingest(empty)).isInstanceOf(UnreadableSourceException.class).hasMessageContaining("empty.csv");
+    assertThat(counts()).isEqualTo(before);
+  }
 }
