@@ -139,7 +139,8 @@ jumps as (
 ordered_submissions as (
     select submission_id, provider_id, location_id, return_type, period_start,
            lag(submission_id) over (partition by location_id, return_type order by period_start) as previous_submission_id,
-           lag(period_start) over (partition by location_id, return_type order by period_start) as previous_period_start
+           lag(period_start) over (partition by location_id, return_type order by period_start) as previous_period_start,
+           lag(size(t)) over (partition by location_id, return_type order by period_start) as previous_measure_count
     from submissions
 ),
 
@@ -152,7 +153,10 @@ copies as (
     left join core.fct_return_measure b on b.submission_id = o.previous_submission_id and b.measure_code = a.measure_code
     where o.previous_submission_id is not null
     group by o.provider_id, o.location_id, o.return_type, o.period_start
-    having count(*) >= 5 and count_if(b.value_text is not null and b.value_text = a.value_text) = count(*)
+    -- the same measures with the same values, a blank matching a blank (a measure left empty both times is still a copy)
+    having count(a.value_text) >= 3
+       and count_if(b.measure_code is not null and b.value_text <=> a.value_text) = count(*)
+       and count(*) = first(o.previous_measure_count)
 ),
 
 ledger as (

@@ -272,6 +272,26 @@ class KpiComplianceScenarioTest {
     assertThat(spark.table("dq.submission_finding").count()).isEqualTo(findingsBefore);
   }
 
+  @Test
+  void aReturnThatCopiesThePreviousOneIsFlaggedBlanksIncluded() {
+    // B's September return: 1000 calls scheduled, 10 missed, 20 late. October adds a blank measure, November repeats
+    // October exactly (the blank too), December changes one value.
+    RawFixtures upload = new RawFixtures(spark);
+    String[][] months = {{"2024-10-01", "2024-11-05T09:00:00+00:00", "20"}, {"2024-11-01", "2024-12-05T09:00:00+00:00", "20"},
+        {"2024-12-01", "2025-01-06T09:00:00+00:00", "21"}};
+    for (String[] m : months) {
+      upload.returnMeasure(PB, B, "monthly", m[0], m[1], "HC_CALLS_SCHEDULED", "1000")
+          .returnMeasure(PB, B, "monthly", m[0], m[1], "HC_CALLS_MISSED", "10")
+          .returnMeasure(PB, B, "monthly", m[0], m[1], "HC_CALLS_LATE", m[2])
+          .returnMeasure(PB, B, "monthly", m[0], m[1], "WF_AGENCY_HOURS", "");
+    }
+    List<SubmissionFinding> found = new SubmissionValidator(spark).validate(upload.returnRows());
+    // October is not a copy of September (it has a measure September lacks), nor December of November
+    assertThat(found).filteredOn(f -> f.ruleCode().equals("HA02"))
+        .extracting(f -> f.periodStart().toString(), SubmissionFinding::ruleClass, SubmissionFinding::severity, SubmissionFinding::evidence)
+        .containsExactly(tuple("2024-11-01", "history_anomaly", "warning", "all 4 values equal those of the return for 2024-10-01"));
+  }
+
   private static String num(Object o) {
     return o == null ? null : ((BigDecimal) o).stripTrailingZeros().toPlainString();
   }

@@ -449,7 +449,7 @@ final class FaultInjector {
     List<Variant> jumps = new ArrayList<>();
     for (Measure m : r.shuffled(sub.measures)) {
       String value = sub.reported.get(m.code());
-      if (!JUMP_TARGETS.contains(m.code()) || !(m.unit().equals("count") || m.unit().equals("hours")) || ReturnValues.blank(value)
+      if (!JUMP_TARGETS.contains(m.code()) || !ReturnValues.isJumpJudged(m) || ReturnValues.blank(value)
           || recent.stream().anyMatch(p -> m.code().equals(p.spiked))) {
         continue;
       }

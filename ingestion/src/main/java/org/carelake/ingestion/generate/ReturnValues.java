@@ -68,8 +68,16 @@ final class ReturnValues {
     }
   }
 
-  /** Numeric units that take part in history comparisons. */
+  /** Numeric units that the generator keeps smooth from one period to the next. */
   static boolean isQuantity(Measure m) {
     return m.unit().equals("count") || m.unit().equals("hours") || m.unit().equals("percent");
+  }
+
+  /**
+   * Units the order-of-magnitude rule (HA01 in dq/submission_finding) judges: counts and hours. A percentage is
+   * bounded, and a rate that moves from 0 to 40 (no leavers last year, some this year) is not an extra digit.
+   */
+  static boolean isJumpJudged(Measure m) {
+    return m.unit().equals("count") || m.unit().equals("hours");
   }
 }

@@ -16,7 +16,7 @@ import org.carelake.ingestion.returns.Measure;
  * applies them: every clean submission it writes passes all of them, and every faulty one breaks rules of exactly its
  * one fault class. The thresholds are deliberately wide so that faults are unambiguous:
  * <ul>
- *   <li>history: a quantity is compared with the median of its valid values in the previous (up to three) received
+ *   <li>history: a count or hours figure is compared with the median of its valid values in the previous (up to three) received
  *       returns of the same type; a jump is a factor of 10 or more with the larger side at least 20; a copy is a return
  *       whose every row and value equals the previous received return's;</li>
  *   <li>covered rota hours are "far above" required beyond 125% (clean returns stay within 80-105%);</li>
@@ -196,7 +196,7 @@ public final class SubmissionRules {
       }
       List<Received> recent = previous.subList(Math.max(0, previous.size() - 3), previous.size());
       for (Measure m : applicable) {
-        if (!ReturnValues.isQuantity(m)) {
+        if (!ReturnValues.isJumpJudged(m)) {
           continue;
         }
         Double x = ReturnValues.number(m, v.get(m.code()));

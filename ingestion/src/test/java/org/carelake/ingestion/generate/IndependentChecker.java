@@ -228,7 +228,7 @@ final class IndependentChecker {
       }
       List<GeneratorFixtures.ParsedReturn> recent = before.subList(Math.max(0, before.size() - 3), before.size());
       for (Measure m : applicable) {
-        if (!(m.unit().equals("count") || m.unit().equals("hours") || m.unit().equals("percent"))) {
+        if (!(m.unit().equals("count") || m.unit().equals("hours"))) { // HA01 judges counts and hours, not bounded rates
           continue;
         }
         Double x = num(ms, v, m.code());
