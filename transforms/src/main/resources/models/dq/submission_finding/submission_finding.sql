@@ -8,19 +8,9 @@ contracts as (
     where location_id is not null
 ),
 
+-- each return as one row of values by measure code (dq.submission_values)
 submissions as (
-    select
-        f.submission_id, f.provider_id, f.location_id, f.return_type, f.period_start,
-        map_from_entries(collect_list(struct(f.measure_code, f.value_num))) as v,
-        -- the values as the provider wrote them, for evidence
-        map_from_entries(collect_list(struct(f.measure_code, f.value_text))) as t,
-        first(c.capacity_beds) as capacity_beds,
-        first(c.cqc_registered_beds) as cqc_beds,
-        first(c.measure_group) as measure_group,
-        first(f.period_end) as period_end
-    from core.fct_return_measure f
-    left join contracts c on c.location_id = f.location_id
-    group by f.submission_id, f.provider_id, f.location_id, f.return_type, f.period_start
+    select * from dq.submission_values
 ),
 
 missing_measure as (
@@ -136,19 +126,11 @@ jumps as (
       and ((value_num >= 10 * recent_median and value_num >= 20) or (value_num * 10 <= recent_median and recent_median >= 20))
 ),
 
-ordered_submissions as (
-    select submission_id, provider_id, location_id, return_type, period_start,
-           lag(submission_id) over (partition by location_id, return_type order by period_start) as previous_submission_id,
-           lag(period_start) over (partition by location_id, return_type order by period_start) as previous_period_start,
-           lag(size(t)) over (partition by location_id, return_type order by period_start) as previous_measure_count
-    from submissions
-),
-
 copies as (
     select o.provider_id, o.location_id, o.return_type, o.period_start, 'HA02' as rule_code, cast(null as string) as measure_code,
            cast(null as string) as value,
            concat('all ', count(*), ' values equal those of the return for ', cast(first(o.previous_period_start) as string)) as evidence
-    from ordered_submissions o
+    from submissions o
     join core.fct_return_measure a on a.submission_id = o.submission_id
     left join core.fct_return_measure b on b.submission_id = o.previous_submission_id and b.measure_code = a.measure_code
     where o.previous_submission_id is not null

@@ -31,6 +31,7 @@ public class SubmissionCheck {
   private final Lakehouse lakehouse;
   private volatile SubmissionValidator validator;
   private volatile MeasureCatalogue catalogue;
+  private volatile ReturnsIngestor gate;
 
   public SubmissionCheck(Lakehouse lakehouse) {
     this.lakehouse = lakehouse;
@@ -42,10 +43,17 @@ public class SubmissionCheck {
    */
   public Outcome check(String fileName, byte[] bytes, Instant uploadedAt) {
     long start = System.nanoTime();
-    ReturnsIngestor gate = new ReturnsIngestor(new Lander(lakehouse.spark()), catalogue(), Clock.systemUTC());
-    ReturnsIngestor.GateResult g = gate.check(SourceBytes.of(fileName, bytes), Optional.of(uploadedAt));
+    ReturnsIngestor.GateResult g = gate().check(SourceBytes.of(fileName, bytes), Optional.of(uploadedAt));
     List<SubmissionFinding> findings = validator().validate(g.rows());
     return new Outcome(fileName, g.linesRead(), g.rows().size(), g.rejections(), findings, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** Made once: a new Lander checks every warehouse table's schema, which a check of one file need not repeat. */
+  private ReturnsIngestor gate() {
+    if (gate == null) {
+      gate = new ReturnsIngestor(new Lander(lakehouse.spark()), catalogue(), Clock.systemUTC());
+    }
+    return gate;
   }
 
   private MeasureCatalogue catalogue() {

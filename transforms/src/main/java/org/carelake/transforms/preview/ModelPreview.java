@@ -80,7 +80,10 @@ public final class ModelPreview implements AutoCloseable {
         }
       }
       Model rewritten = new Model(m.table(), rewrite(m.sql(), viewOf), m.contract(), m.inputs());
-      viewOf.put(m.table(), register(m.table(), materialise(m.table(), runner.query(rewritten))));
+      long planning = System.nanoTime();
+      Dataset<Row> query = runner.query(rewritten);
+      LOG.debug("preview {}: planned in {} ms", m.table(), (System.nanoTime() - planning) / 1_000_000);
+      viewOf.put(m.table(), register(m.table(), materialise(m.table(), query)));
     }
     String view = viewOf.get(target);
     return view == null ? spark.table(target) : spark.table(view);
@@ -97,7 +100,7 @@ public final class ModelPreview implements AutoCloseable {
       throw new IllegalStateException("a preview step produced " + local.size() + " rows, more than " + maxRowsPerStep
           + ": replace the inputs with a smaller slice");
     }
-    LOG.info("preview {}: {} rows in {} ms", table, local.size(), (System.nanoTime() - start) / 1_000_000);
+    LOG.debug("preview {}: {} rows in {} ms", table, local.size(), (System.nanoTime() - start) / 1_000_000);
     return spark.createDataFrame(local, rows.schema());
   }
 

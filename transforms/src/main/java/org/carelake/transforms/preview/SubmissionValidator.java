@@ -3,19 +3,24 @@ package org.carelake.transforms.preview;
 import static org.apache.spark.sql.functions.col;
 
 import java.sql.Date;
+import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 import org.carelake.schema.WarehouseTables;
 import org.carelake.transforms.Models;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validates one uploaded submission against every data-quality rule before it lands: the rows are added to the
@@ -28,6 +33,12 @@ public final class SubmissionValidator {
   static final String FINDINGS = "dq.submission_finding";
   private static final int MAX_COPY_ROWS = 200_000;
   private static final String RAW = WarehouseTables.RAW_RETURN_MEASURE.table();
+
+  private static final Logger LOG = LoggerFactory.getLogger(SubmissionValidator.class);
+  /** Errors before warnings (as the severities sort), then by rule and measure, blank measures first. */
+  private static final Comparator<SubmissionFinding> ORDER = Comparator.comparing(SubmissionFinding::severity)
+      .thenComparing(SubmissionFinding::ruleCode)
+      .thenComparing(SubmissionFinding::measureCode, Comparator.nullsFirst(Comparator.naturalOrder()));
 
   private final SparkSession spark;
   private final Models models;
@@ -44,6 +55,11 @@ public final class SubmissionValidator {
     });
     this.spark.conf().set("spark.sql.shuffle.partitions", "1");
     this.spark.conf().set("spark.sql.adaptive.enabled", "false");
+    // a few hundred rows are evaluated faster than Janino compiles code for them (measured: warm check 5.8 s with
+    // code generation, 3.8 s without), and inferring filters from constraints costs more than it saves on them
+    this.spark.conf().set("spark.sql.codegen.wholeStage", "false");
+    this.spark.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+    this.spark.conf().set("spark.sql.constraintPropagation.enabled", "false");
     this.models = models;
   }
 
@@ -92,18 +108,33 @@ public final class SubmissionValidator {
     if (upload.isEmpty()) {
       return List.of();
     }
-    Dataset<Row> candidate = spark.createDataFrame(upload, spark.table(RAW).schema());
-    List<Row> keys = candidate.select("location_id", "return_type", "period_start").distinct().collectAsList();
-    Object[] locations = keys.stream().map(k -> k.getString(0)).distinct().toArray();
-    Dataset<Row> history = spark.table(RAW).where(col("location_id").isin(locations)).unionByName(candidate);
+    long start = System.nanoTime();
+    StructType rawSchema = spark.table(RAW).schema();
+    // the keys and dates of the upload are read from the rows themselves: no Spark job for a handful of values
+    Set<List<Object>> keys = new LinkedHashSet<>();
+    Set<String> locationSet = new TreeSet<>();
+    LocalDate latestEnd = null;
+    // rows from the gate carry no schema of their own: read their fields by the table's positions
+    int locationAt = rawSchema.fieldIndex("location_id");
+    int typeAt = rawSchema.fieldIndex("return_type");
+    int startAt = rawSchema.fieldIndex("period_start");
+    int endAt = rawSchema.fieldIndex("period_end");
+    for (Row r : upload) {
+      String location = r.getString(locationAt);
+      LocalDate end = r.getDate(endAt).toLocalDate();
+      keys.add(List.of(location, r.getString(typeAt), r.getDate(startAt).toLocalDate()));
+      locationSet.add(location);
+      latestEnd = latestEnd == null || end.isAfter(latestEnd) ? end : latestEnd;
+    }
+    Dataset<Row> candidate = spark.createDataFrame(upload, rawSchema);
+    Dataset<Row> history = localCopy(RAW, locationSet).unionByName(candidate);
     // the reporting date moves on far enough for the uploaded periods to be due, so they are judged in full
     // (every due date falls within 46 days of its period's end: seeds/ref/return_schedule.csv)
-    Dataset<Row> asOf = spark.table("core.dim_as_of").crossJoin(candidate.agg(functions.max("period_end").as("latest_end")))
-        .select(functions.greatest(col("as_of_date"), functions.date_add(col("latest_end"), 46)).as("as_of_date"), col("basis"));
-    Set<String> locationSet = new TreeSet<>();
-    for (Object l : locations) {
-      locationSet.add((String) l);
-    }
+    Row built = localCopy("core.dim_as_of", Set.of()).first();
+    LocalDate builtAsOf = ((Date) built.getAs("as_of_date")).toLocalDate();
+    LocalDate judgedAt = latestEnd.plusDays(46).isAfter(builtAsOf) ? latestEnd.plusDays(46) : builtAsOf;
+    Dataset<Row> asOf = spark.createDataFrame(List.of(RowFactory.create(Date.valueOf(judgedAt), built.getAs("basis"))),
+        spark.table("core.dim_as_of").schema());
     try (ModelPreview preview = new ModelPreview(spark, models)) {
       Dataset<Row> findings = preview.evaluate(FINDINGS, Map.of(
           RAW, history,
@@ -111,20 +142,18 @@ public final class SubmissionValidator {
           // which periods are owed does not change with one upload: keep the built answer, not one from this service alone
           "core.dim_return_type", localCopy("core.dim_return_type", Set.of())),
           table -> localCopy(table, locationSet));
-      Column wanted = functions.lit(false);
-      for (Row k : keys) {
-        wanted = wanted.or(col("location_id").equalTo(k.getString(0)).and(col("return_type").equalTo(k.getString(1)))
-            .and(col("period_start").equalTo(k.getDate(2))));
-      }
-      return findings.where(wanted)
+      // the findings are already local rows: pick the uploaded returns' in Java rather than with one more job
+      List<SubmissionFinding> out = findings.collectAsList().stream()
+          .filter(r -> keys.contains(List.<Object>of(r.<String>getAs("location_id"), r.<String>getAs("return_type"), ((Date) r.getAs("period_start")).toLocalDate())))
           // a return just uploaded is neither missing nor (yet) judged against a due date it was sent before
-          .where(col("rule_class").notEqual("missing_submission"))
-          .orderBy(col("severity"), col("rule_code"), col("measure_code"))
-          .collectAsList().stream()
+          .filter(r -> !"missing_submission".equals(r.getAs("rule_class")))
           .map(r -> new SubmissionFinding(r.getAs("provider_id"), r.getAs("location_id"), r.getAs("return_type"),
               ((Date) r.getAs("period_start")).toLocalDate(), r.getAs("rule_code"), r.getAs("rule_class"), r.getAs("severity"),
               r.getAs("description"), r.getAs("measure_code"), r.getAs("value"), r.getAs("evidence")))
+          .sorted(ORDER)
           .toList();
+      LOG.debug("validated {} row(s) for {} in {} ms", upload.size(), locationSet, (System.nanoTime() - start) / 1_000_000);
+      return out;
     }
   }
 }
