@@ -51,7 +51,9 @@ class KpiComplianceScenarioTest {
         .apiDoc(snap, B, "Registered", "Adult social care", false, 0, "N", "Oldham", "North West", "Good", "2023-06-01", Map.of())
         .contract("C1", PA, A, "care_home_older_people", "30", null, "2024-10-01", null)
         .contract("C2", PB, B, "home_support", null, "200", "2024-09-01", null)
-        .contract("C3", PX, X, "supported_living", null, "120.5", "2024-07-01", null);
+        .contract("C3", PX, X, "supported_living", null, "120.5", "2024-07-01", null)
+        // so the contract action register, and its dataset checks, have a row to look at
+        .contractAction("CA1", PA, A, "improvement_notice", "2024-12-02", null, "Medication audits below target");
     // A: MAR audits monthly; training only in October; November re-submitted with a correction; December late
     String[][] mar = {{"2024-10-01", "2024-11-08T09:00:00+00:00", "20", "19"}, {"2024-11-01", "2024-12-09T09:00:00+00:00", "20", "15"},
         {"2024-11-01", "2024-12-20T09:00:00+00:00", "20", "20"}, {"2024-12-01", "2025-01-14T09:00:00+00:00", "20", "18"},

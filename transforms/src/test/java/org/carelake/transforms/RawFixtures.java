@@ -33,6 +33,7 @@ final class RawFixtures {
   private final List<Row> returns = new ArrayList<>();
   private final List<Row> visits = new ArrayList<>();
   private final List<Row> concerns = new ArrayList<>();
+  private final List<Row> actions = new ArrayList<>();
 
   RawFixtures(SparkSession spark) {
     this.spark = spark;
@@ -123,10 +124,20 @@ final class RawFixtures {
 
   /** A council officer's visit (data contract section 4); judgements all Good. */
   RawFixtures visit(String visitId, String providerId, String locationId, String date, String type, int verified, int discrepant) {
+    return visit(visitId, providerId, locationId, date, type, verified, discrepant, "Good", "Good", "Good", "Good", "Good", "Good");
+  }
+
+  /**
+   * A visit with the officer's judgements of safe, effective, caring, responsive, well-led and overall, in that order.
+   * Reactive visits are unannounced, as the data contract requires.
+   */
+  RawFixtures visit(String visitId, String providerId, String locationId, String date, String type, int verified, int discrepant,
+      String... judgements) {
     visits.add(lineage(WarehouseTables.RAW_VISIT_RECORD, "visits.csv")
         .set("visit_id", visitId).set("location_id", locationId).set("provider_id", providerId).set("visit_date", date)
-        .set("visit_type", type).set("announced", "Y").set("officer_id", "CO1").set("safe", "Good").set("effective", "Good")
-        .set("caring", "Good").set("responsive", "Good").set("well_led", "Good").set("overall_judgement", "Good")
+        .set("visit_type", type).set("announced", type.equals("reactive") ? "N" : "Y").set("officer_id", "CO1")
+        .set("safe", judgements[0]).set("effective", judgements[1]).set("caring", judgements[2]).set("responsive", judgements[3])
+        .set("well_led", judgements[4]).set("overall_judgement", judgements[5])
         .set("actions_raised", "0").set("actions_closed", "0").set("measures_verified", Integer.toString(verified))
         .set("measures_discrepant", Integer.toString(discrepant)).build());
     return this;
@@ -134,10 +145,25 @@ final class RawFixtures {
 
   /** A concern in the council's safeguarding log (data contract section 5), person already pseudonymised. */
   RawFixtures concern(String concernId, String providerId, String locationId, String received, String source) {
+    return concern(concernId, providerId, locationId, received, source, "neglect", false, null, null, false);
+  }
+
+  /** A concern with its abuse type and section 42 enquiry ({@code concluded} and {@code outcome} null while open). */
+  RawFixtures concern(String concernId, String providerId, String locationId, String received, String source, String abuseType,
+      boolean s42, String concluded, String outcome, boolean largeScale) {
     concerns.add(lineage(WarehouseTables.RAW_SAFEGUARDING_CONCERN, "safeguarding.csv")
         .set("concern_id", concernId).set("location_id", locationId).set("provider_id", providerId).set("received_date", received)
-        .set("source", source).set("abuse_type", "neglect").set("person_key", String.format("%064d", Math.abs((long) concernId.hashCode()))).set("risk_level", "low")
-        .set("s42_enquiry", "N").set("large_scale_enquiry", "N").build());
+        .set("source", source).set("abuse_type", abuseType).set("person_key", String.format("%064d", Math.abs((long) concernId.hashCode())))
+        .set("risk_level", "low").set("s42_enquiry", s42 ? "Y" : "N").set("enquiry_concluded", concluded).set("outcome", outcome)
+        .set("large_scale_enquiry", largeScale ? "Y" : "N").build());
+    return this;
+  }
+
+  /** A contract action (data contract section 6); {@code locationId} null for the whole provider, {@code end} null while active. */
+  RawFixtures contractAction(String actionId, String providerId, String locationId, String type, String start, String end, String reason) {
+    actions.add(lineage(WarehouseTables.RAW_CONTRACT_ACTION, "contract_actions.csv")
+        .set("action_id", actionId).set("provider_id", providerId).set("location_id", locationId).set("action_type", type)
+        .set("start_date", start).set("end_date", end).set("reason", reason).build());
     return this;
   }
 
@@ -162,6 +188,7 @@ final class RawFixtures {
     write(WarehouseTables.RAW_RETURN_MEASURE, returns);
     write(WarehouseTables.RAW_VISIT_RECORD, visits);
     write(WarehouseTables.RAW_SAFEGUARDING_CONCERN, concerns);
+    write(WarehouseTables.RAW_CONTRACT_ACTION, actions);
     new SeedLoader(spark, Clock.systemUTC()).load(repoRoot().resolve("seeds"));
   }
 

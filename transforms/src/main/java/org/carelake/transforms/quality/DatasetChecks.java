@@ -42,6 +42,15 @@ public final class DatasetChecks {
       "SELECT DISTINCT location_id FROM core.fct_rating_snapshot "
           + "WHERE snapshot_date = (SELECT max(snapshot_date) FROM core.fct_rating_snapshot)");
   private static final Source RATINGS_BENCHMARK = Source.table("marts.mart_ratings_benchmark");
+  private static final Source VISIT_SCHEDULE = Source.table("marts.mart_visit_schedule");
+  private static final Source SAFEGUARDING_TRENDS = Source.table("marts.mart_safeguarding_trends");
+  private static final Source CONTRACT_ACTIONS = Source.table("marts.mart_contract_actions");
+  // every action in force by the reporting date, and whether the register found a contracted service for it
+  private static final Source ACTIONS_IN_REGISTER = Source.view("marts.mart_contract_actions", "actions_in_register",
+      "SELECT a.action_id, r.action_id IS NOT NULL AS is_in_register FROM staging.stg_contract_action a "
+          + "CROSS JOIN core.dim_as_of d "
+          + "LEFT JOIN (SELECT DISTINCT action_id FROM marts.mart_contract_actions) r ON r.action_id = a.action_id "
+          + "WHERE a.start_date <= d.as_of_date");
 
   private static final List<DatasetCheck> ALL = List.of(
       // provider returns, one value per submission and measure
@@ -95,7 +104,26 @@ public final class DatasetChecks {
       check("RB02", RATINGS_BENCHMARK, ERROR, "The published comparator % is between 0 and 100.",
           Deequ.range("published_pct_good_or_outstanding", 0, 100, null, 1.0)),
       check("RB03", RATINGS_BENCHMARK, ERROR, "Every benchmark row has its date, geography, service type and key question.",
-          complete("snapshot_date", "geography_level", "geography_code", "service_type", "key_question")));
+          complete("snapshot_date", "geography_level", "geography_code", "service_type", "key_question")),
+
+      // council activity: visits due, safeguarding trends, contract actions
+      check("VS01", VISIT_SCHEDULE, ERROR,
+          "Every contracted service has its next scheduled visit due date (a blank means its service type is missing from "
+              + "seeds/ref/visit_schedule.csv).",
+          complete("contract_id", "location_id", "next_proactive_due")),
+      check("VS02", VISIT_SCHEDULE, ERROR, "One visit schedule row per contract.", new Unique(List.of("contract_id"))),
+      check("SG01", SAFEGUARDING_TRENDS, ERROR, "Every safeguarding trend row names its location and month.",
+          complete("location_id", "month_start")),
+      check("SG02", SAFEGUARDING_TRENDS, ERROR, "One safeguarding trend row per location and month.",
+          new Unique(List.of("location_id", "month_start"))),
+      check("CA01", CONTRACT_ACTIONS, ERROR, "Every row of the contract action register names its action, contract and status.",
+          complete("action_id", "contract_id", "status")),
+      check("CA02", CONTRACT_ACTIONS, ERROR, "One register row per contract action and contract it covers.",
+          new Unique(List.of("action_id", "contract_id"))),
+      check("CA03", ACTIONS_IN_REGISTER, WARNING,
+          "Every contract action started by the reporting date covers at least one contracted service (one that covers none "
+              + "names a location or provider with no contract in force while the action was).",
+          new Deequ.Satisfies("is_in_register", "is_in_register", null, 1.0)));
 
   static {
     Set<String> codes = new HashSet<>();
