@@ -151,10 +151,15 @@ final class RawFixtures {
   /** A concern with its abuse type and section 42 enquiry ({@code concluded} and {@code outcome} null while open). */
   RawFixtures concern(String concernId, String providerId, String locationId, String received, String source, String abuseType,
       boolean s42, String concluded, String outcome, boolean largeScale) {
+    return concern(concernId, providerId, locationId, received, source, abuseType, s42, concluded, outcome, largeScale, "low");
+  }
+
+  RawFixtures concern(String concernId, String providerId, String locationId, String received, String source, String abuseType,
+      boolean s42, String concluded, String outcome, boolean largeScale, String riskLevel) {
     concerns.add(lineage(WarehouseTables.RAW_SAFEGUARDING_CONCERN, "safeguarding.csv")
         .set("concern_id", concernId).set("location_id", locationId).set("provider_id", providerId).set("received_date", received)
         .set("source", source).set("abuse_type", abuseType).set("person_key", String.format("%064d", Math.abs((long) concernId.hashCode())))
-        .set("risk_level", "low").set("s42_enquiry", s42 ? "Y" : "N").set("enquiry_concluded", concluded).set("outcome", outcome)
+        .set("risk_level", riskLevel).set("s42_enquiry", s42 ? "Y" : "N").set("enquiry_concluded", concluded).set("outcome", outcome)
         .set("large_scale_enquiry", largeScale ? "Y" : "N").build());
     return this;
   }

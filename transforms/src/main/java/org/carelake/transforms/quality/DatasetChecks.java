@@ -45,6 +45,7 @@ public final class DatasetChecks {
   private static final Source VISIT_SCHEDULE = Source.table("marts.mart_visit_schedule");
   private static final Source SAFEGUARDING_TRENDS = Source.table("marts.mart_safeguarding_trends");
   private static final Source CONTRACT_ACTIONS = Source.table("marts.mart_contract_actions");
+  private static final Source PROVIDER_RISK = Source.table("marts.mart_provider_risk");
   // every action in force by the reporting date, and whether the register found a contracted service for it
   private static final Source ACTIONS_IN_REGISTER = Source.view("marts.mart_contract_actions", "actions_in_register",
       "SELECT a.action_id, r.action_id IS NOT NULL AS is_in_register FROM staging.stg_contract_action a "
@@ -123,7 +124,12 @@ public final class DatasetChecks {
       check("CA03", ACTIONS_IN_REGISTER, WARNING,
           "Every contract action started by the reporting date covers at least one contracted service (one that covers none "
               + "names a location or provider with no contract in force while the action was).",
-          new Deequ.Satisfies("is_in_register", "is_in_register", null, 1.0)));
+          new Deequ.Satisfies("is_in_register", "is_in_register", null, 1.0)),
+      check("RK01", PROVIDER_RISK, ERROR, "Every service in the risk ranking has a score, a rank and its week.",
+          complete("week_start", "contract_id", "risk_score", "risk_rank")),
+      check("RK02", PROVIDER_RISK, ERROR, "One risk ranking row per contracted service and week.", new Unique(List.of("week_start", "contract_id"))),
+      check("RK03", PROVIDER_RISK, ERROR, "Risk scores lie between 0 and 100.",
+          new Deequ.Satisfies("risk_score_in_range", "risk_score BETWEEN 0 AND 100", null, 1.0)));
 
   static {
     Set<String> codes = new HashSet<>();
