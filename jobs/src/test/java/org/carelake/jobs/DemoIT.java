@@ -106,7 +106,31 @@ class DemoIT {
     assertThat(eval.stdout()).as(eval.stdout()).containsPattern("cross_source\\s+[1-9]\\d*\\s+[1-9]")
         .containsPattern("false_positive_%\\s+[1-9]\\d*\\s+\\d+");
 
+    riskRankingOnTheDemoData(cli, r.stdout());
     dqReportOnTheDemoData(cli);
+  }
+
+  /**
+   * The generator gives services under a notice, suspension or large scale enquiry worse KPIs and more concerns: the
+   * ranking must put every one of them in its top quarter, naming the action, and every service in its top ten must show
+   * a problem a team would act on.
+   */
+  private void riskRankingOnTheDemoData(CliRunner cli, String demoOut) throws Exception {
+    assertThat(demoOut).contains("Where to look next").containsPattern("\\n1\\s+\\d+\\.\\d\\s+1-\\d+");
+    long services = Long.parseLong(cli.run("sql", "SELECT count(*) FROM marts.mart_provider_risk").stdout().lines().skip(1).findFirst().orElseThrow());
+    List<String> underAction = cli.run("sql", "SELECT r.risk_rank, r.reasons_text LIKE '%contract action(s) in force%' FROM marts.mart_provider_risk r "
+        + "WHERE EXISTS (SELECT 1 FROM marts.mart_contract_actions a WHERE a.contract_id = r.contract_id AND a.status = 'active' "
+        + "AND a.action_type IN ('improvement_notice', 'default_notice', 'suspension_of_referrals', 'large_scale_enquiry'))")
+        .stdout().lines().skip(1).toList();
+    assertThat(underAction).isNotEmpty().allSatisfy(line -> {
+      String[] f = line.split(",");
+      assertThat(Long.parseLong(f[0])).as(line).isLessThanOrEqualTo(Math.max(1, services / 4));
+      assertThat(f[1]).as(line).isEqualTo("true");
+    });
+    String topWithoutAProblem = cli.run("sql", "SELECT count(*) FROM marts.mart_provider_risk WHERE risk_rank <= 10 AND NOT exists(components, "
+        + "c -> c.component IN ('critical_kpi_breach', 'cqc_overall', 'contract_actions', 'officer_judgement', 'large_scale_enquiry', "
+        + "'safeguarding_trend') AND c.value >= 0.5)").stdout();
+    assertThat(topWithoutAProblem.lines().skip(1).findFirst().orElseThrow()).as(topWithoutAProblem).isEqualTo("0");
   }
 
   /**

@@ -117,7 +117,8 @@ component_values as (
 
     union all
     select s.contract_id, 'cqc_rating_age',
-           case when r.age_days is null then 1.0 else greatest(0.0, least(1.0, (r.age_days / 365.25 - 2) / 3)) end,
+           -- a service never rated scores under cqc_overall, not twice
+           case when r.age_days is null then 0.0 else greatest(0.0, least(1.0, (r.age_days / 365.25 - 2) / 3)) end,
            case when r.age_days is null then 'no CQC rating to go by'
                 else concat('CQC rating is ', cast(round(r.age_days / 365.25, 1) as string), ' years old') end
     from services s join ratings r on r.contract_id = s.contract_id
@@ -207,7 +208,7 @@ component_values as (
     union all
     select s.contract_id, 'registered_manager_absent', case when l.registered_manager_absent_date is not null then 1.0 else 0.0 end,
            concat('CQC records the registered manager as absent since ', cast(l.registered_manager_absent_date as string))
-    from services s left join core.dim_location l on l.location_id = s.location_id
+    from services s left join core.dim_location l on l.location_id = s.location_id and l.is_current
 
     union all
     select s.contract_id, 'complaints', least(1.0, 0.1 * coalesce(c.received, 0) + 0.3 * coalesce(c.upheld, 0)),
@@ -253,7 +254,7 @@ triggers as (
     left join serious_concerns sc on sc.location_id = s.location_id
     left join kpis k on k.contract_id = s.contract_id
     left join ratings r on r.contract_id = s.contract_id
-    left join core.dim_location l on l.location_id = s.location_id
+    left join core.dim_location l on l.location_id = s.location_id and l.is_current
 )
 
 select

@@ -5,7 +5,7 @@ import org.springframework.stereotype.Service;
 
 /**
  * What a head of service asks second: the commissioned market, how its services do against their contract KPIs in
- * the latest complete month, whether returns arrive on time, and who is in critical failure.
+ * the latest complete month, whether returns arrive on time, who is in critical failure, and where to look next.
  */
 @Service
 public class CouncilHeadline {
@@ -35,6 +35,12 @@ public class CouncilHeadline {
       SELECT reason_code, count(DISTINCT contract_id) AS services, count(*) AS findings
       FROM marts.mart_critical_failures GROUP BY reason_code ORDER BY reason_code""";
 
+  static final String RISK = """
+      SELECT risk_rank, risk_score, location_id, left(coalesce(location_name, ''), 32) AS location, service_type,
+             array_join(enhanced_monitoring_triggers, ' ') AS triggers,
+             left(coalesce(reasons[0], ''), 90) AS main_reason
+      FROM marts.mart_provider_risk ORDER BY risk_rank, location_id LIMIT 10""";
+
   private final Lakehouse lakehouse;
 
   public CouncilHeadline(Lakehouse lakehouse) {
@@ -54,6 +60,9 @@ public class CouncilHeadline {
         + TextTable.render(List.of("return", "expected", "received", "on_time", "pct_on_time", "missing", "3_missing_in_a_row"),
             spark.sql(SUBMISSIONS).collectAsList())
         + "\nCritical performance failures (marts.mart_critical_failures)\n"
-        + TextTable.render(List.of("reason", "services", "findings"), spark.sql(FAILURES).collectAsList());
+        + TextTable.render(List.of("reason", "services", "findings"), spark.sql(FAILURES).collectAsList())
+        + "\nWhere to look next: the ten highest risk scores (marts.mart_provider_risk, reasons in full there)\n"
+        + TextTable.render(List.of("rank", "score", "location_id", "location", "service_type", "enhanced_monitoring_triggers", "main_reason"),
+            spark.sql(RISK).collectAsList());
   }
 }
