@@ -116,7 +116,7 @@ class DemoIT {
    * a problem a team would act on.
    */
   private void riskRankingOnTheDemoData(CliRunner cli, String demoOut) throws Exception {
-    assertThat(demoOut).contains("Where to look next").containsPattern("\\n1\\s+\\d+\\.\\d\\s+1-\\d+");
+    assertThat(demoOut).contains("Where to look next").containsPattern("\\n\\s*1\\s+\\d+\\.\\d\\s+1-\\d+");
     long services = Long.parseLong(cli.run("sql", "SELECT count(*) FROM marts.mart_provider_risk").stdout().lines().skip(1).findFirst().orElseThrow());
     List<String> underAction = cli.run("sql", "SELECT r.risk_rank, r.reasons_text LIKE '%contract action(s) in force%' FROM marts.mart_provider_risk r "
         + "WHERE EXISTS (SELECT 1 FROM marts.mart_contract_actions a WHERE a.contract_id = r.contract_id AND a.status = 'active' "

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Clock;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -98,13 +97,7 @@ class CouncilActivityMartsTest {
   }
 
   private List<String> rows(String sql) {
-    return spark.sql(sql).collectAsList().stream().map(r -> {
-      Object[] o = new Object[r.size()];
-      for (int i = 0; i < r.size(); i++) {
-        o[i] = r.get(i);
-      }
-      return Arrays.asList(o).toString();
-    }).toList();
+    return SqlRows.of(spark, sql);
   }
 
   @Test

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -83,13 +82,7 @@ class CouncilSourcesStagingTest {
   }
 
   private List<String> rows(String sql) {
-    return spark.sql(sql).collectAsList().stream().map(r -> {
-      Object[] o = new Object[r.size()];
-      for (int i = 0; i < r.size(); i++) {
-        o[i] = r.get(i);
-      }
-      return Arrays.asList(o).toString();
-    }).toList();
+    return SqlRows.of(spark, sql);
   }
 
   @Test
