@@ -21,13 +21,15 @@ public final class WarehouseTables {
   public static final TableContract REF_SEED_MANIFEST = TableContract.fromResource("tables/ref/seed_manifest.yml");
   public static final TableContract DQ_DEEQU_METRIC = TableContract.fromResource("tables/dq/deequ_metric.yml");
   public static final TableContract DQ_DATASET_CHECK_RESULT = TableContract.fromResource("tables/dq/dataset_check_result.yml");
+  public static final TableContract OPS_BUILD_RUN = TableContract.fromResource("tables/ops/build_run.yml");
+  public static final TableContract OPS_PORTAL_UPLOAD = TableContract.fromResource("tables/ops/portal_upload.yml");
 
   private WarehouseTables() {}
 
   public static List<TableContract> all() {
     return List.of(RAW_CQC_API_LOCATION, RAW_CQC_RATINGS_LONG, RAW_CQC_ASC_WIDE, RAW_CONTRACT_REGISTER, RAW_RETURN_MEASURE, RAW_VISIT_RECORD,
         RAW_SAFEGUARDING_CONCERN, RAW_CONTRACT_ACTION, RAW_QUARANTINE, RAW_INGEST_MANIFEST, REF_SEED_MANIFEST, DQ_DEEQU_METRIC,
-        DQ_DATASET_CHECK_RESULT);
+        DQ_DATASET_CHECK_RESULT, OPS_BUILD_RUN, OPS_PORTAL_UPLOAD);
   }
 
   /** Creates or evolves every table in {@link #all()}. */

@@ -31,6 +31,8 @@ public class ServeCommand implements Callable<Integer>, CommandLineRunnerAdapter
     System.out.println("SQL endpoint (HiveServer2 / JDBC): " + jdbcUrl.replace("/default", "/marts"));
     System.out.println("  e.g. beeline -u " + jdbcUrl.replace("/default", "/marts") + " -e 'SELECT * FROM mart_ratings_benchmark LIMIT 5'");
     System.out.println("  Hive JDBC driver org.apache.hive.jdbc.HiveDriver; no user or password on loopback");
+    System.out.println("REST API: " + http + "/api/v1/tables (OpenAPI: " + http + "/v3/api-docs, browse: " + http + "/swagger-ui.html)");
+    System.out.println("Provider portal: " + http + "/portal   (users: ./carelake users add NAME --role council|provider [--provider-id ID])");
     System.out.println("Health: " + http + "/actuator/health");
     System.out.println("Stop with Ctrl-C.");
     System.out.flush();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.apache.spark.sql.Row;
 import org.carelake.ingestion.Rejection;
 import org.carelake.ingestion.SourceBytes;
 import org.carelake.ingestion.returns.MeasureCatalogue;
@@ -22,7 +23,11 @@ import org.springframework.stereotype.Service;
 public class SubmissionCheck {
 
   /** The outcome: rows the gate refuses (with rule and reason), findings on the rows it accepts, and the time taken. */
-  public record Outcome(String file, int linesRead, int rowsAccepted, List<Rejection> refused, List<SubmissionFinding> findings, Duration took) {
+  public record Outcome(String file, int linesRead, List<Row> acceptedRows, List<Rejection> refused, List<SubmissionFinding> findings, Duration took) {
+    public int rowsAccepted() {
+      return acceptedRows.size();
+    }
+
     public long errors() {
       return refused.size() + findings.stream().filter(SubmissionFinding::isError).count();
     }
@@ -45,7 +50,7 @@ public class SubmissionCheck {
     long start = System.nanoTime();
     ReturnsIngestor.GateResult g = gate().check(SourceBytes.of(fileName, bytes), Optional.of(uploadedAt));
     List<SubmissionFinding> findings = validator().validate(g.rows());
-    return new Outcome(fileName, g.linesRead(), g.rows().size(), g.rejections(), findings, Duration.ofNanos(System.nanoTime() - start));
+    return new Outcome(fileName, g.linesRead(), g.rows(), g.rejections(), findings, Duration.ofNanos(System.nanoTime() - start));
   }
 
   /** Made once: a new Lander checks every warehouse table's schema, which a check of one file need not repeat. */

@@ -1,6 +1,8 @@
 package org.carelake.jobs.service;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -10,6 +12,7 @@ import org.carelake.schema.TableMigrator;
 import org.carelake.schema.WarehouseTables;
 import org.carelake.transforms.ModelRunner;
 import org.carelake.transforms.Models;
+import org.carelake.transforms.RunHistory;
 import org.carelake.transforms.quality.DatasetCheckRunner;
 import org.springframework.stereotype.Service;
 
@@ -21,7 +24,7 @@ import org.springframework.stereotype.Service;
 public class WarehouseBuild {
 
   /** What a build did, the geography findings it raised and what the dataset checks found. */
-  public record Outcome(List<SeedLoader.SeedOutcome> seeds, List<ModelRunner.ModelResult> models, List<Row> geographyFindings,
+  public record Outcome(String runId, List<SeedLoader.SeedOutcome> seeds, List<ModelRunner.ModelResult> models, List<Row> geographyFindings,
       DatasetCheckRunner.Report datasetChecks) {
     /**
      * Every model built and kept its contract. Dataset check failures do not count: they describe the data received
@@ -40,18 +43,25 @@ public class WarehouseBuild {
   }
 
   public Outcome build() {
+    Instant started = Instant.now();
+    String runId = UUID.randomUUID().toString();
     SparkSession spark = lakehouse.spark();
     WarehouseTables.migrate(new TableMigrator(spark));
     List<SeedLoader.SeedOutcome> seeds = new SeedLoader(spark, Clock.systemUTC()).load(lakehouse.properties().getSeedsDir());
     ModelRunner runner = new ModelRunner(spark);
+    RunHistory history = new RunHistory(spark);
     List<ModelRunner.ModelResult> results = new ArrayList<>();
+    List<RunHistory.TableWrite> writes = new ArrayList<>();
     for (var model : Models.load().all()) {
+      List<RunHistory.InputSnapshot> inputs = history.inputsOf(model);
       ModelRunner.ModelResult r = runner.build(model);
       results.add(r);
+      writes.add(history.written(writes.size() + 1, model, inputs, r));
     }
     List<Row> findings = spark.sql("SELECT name_kind, cqc_name, source_layout, rule_code, locations, evidence "
         + "FROM dq.cqc_unmatched_geography ORDER BY locations DESC, cqc_name").collectAsList();
     DatasetCheckRunner.Report checks = new DatasetCheckRunner(spark, Clock.systemUTC()).run();
-    return new Outcome(seeds, results, findings, checks);
+    history.record(runId, started, Instant.now(), writes);
+    return new Outcome(runId, seeds, results, findings, checks);
   }
 }

@@ -1,0 +1,78 @@
+package org.carelake.transforms;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.carelake.schema.RowBuilder;
+import org.carelake.schema.TableContract;
+import org.carelake.schema.TableSnapshots;
+import org.carelake.schema.WarehouseTables;
+
+/**
+ * Records what a build read and wrote in {@code ops.build_run}: for every model, the snapshot of each input when it ran
+ * and the snapshot it committed, with row counts and duration.
+ */
+public final class RunHistory {
+
+  private static final TableContract RUNS = WarehouseTables.OPS_BUILD_RUN;
+
+  /** One table a build wrote, with the inputs as they were when it was built. */
+  public record TableWrite(int buildOrder, String table, List<InputSnapshot> inputs, Long snapshotId, long rowsWritten, long durationMs,
+      int contractViolations) {}
+
+  /** An input table and its snapshot (null ids when the table had none). */
+  public record InputSnapshot(String table, Long snapshotId, Long totalRecords) {}
+
+  private final SparkSession spark;
+  private final TableSnapshots snapshots;
+
+  public RunHistory(SparkSession spark) {
+    this.spark = spark;
+    this.snapshots = new TableSnapshots(spark);
+  }
+
+  /** The inputs' current snapshots, taken just before a model reads them. */
+  public List<InputSnapshot> inputsOf(Model model) {
+    List<InputSnapshot> out = new ArrayList<>();
+    for (String table : model.inputs()) {
+      out.add(snapshots.current(table).map(s -> new InputSnapshot(table, s.snapshotId(), s.totalRecords()))
+          .orElse(new InputSnapshot(table, null, null)));
+    }
+    return out;
+  }
+
+  /** The write a model's build just made. */
+  public TableWrite written(int order, Model model, List<InputSnapshot> inputs, ModelRunner.ModelResult result) {
+    Long snapshot = snapshots.current(model.table()).map(TableSnapshots.TableSnapshot::snapshotId).orElse(null);
+    return new TableWrite(order, model.table(), inputs, snapshot, result.rows(), result.took().toMillis(), result.violations().size());
+  }
+
+  public void record(String runId, Instant startedAt, Instant finishedAt, List<TableWrite> writes) {
+    List<Row> rows = new ArrayList<>();
+    for (TableWrite w : writes) {
+      List<Row> inputs = w.inputs().stream().map(i -> RowFactory.create(i.table(), i.snapshotId(), i.totalRecords())).toList();
+      rows.add(new RowBuilder(RUNS)
+          .set("run_id", runId)
+          .set("run_started_at", Timestamp.from(startedAt))
+          .set("run_finished_at", Timestamp.from(finishedAt))
+          .set("build_order", w.buildOrder())
+          .set("table_name", w.table())
+          .set("inputs", inputs) // Spark converts a java.util.List to an array column
+          .set("snapshot_id", w.snapshotId())
+          .set("rows_written", w.rowsWritten())
+          .set("duration_ms", w.durationMs())
+          .set("contract_passed", w.contractViolations() == 0)
+          .set("contract_violations", w.contractViolations())
+          .build());
+    }
+    try {
+      spark.createDataFrame(rows, RUNS.sparkSchema()).writeTo(RUNS.table()).append();
+    } catch (Exception e) { // NoSuchTableException is checked, thrown from Scala
+      throw new IllegalStateException("cannot append to " + RUNS.table() + ": " + e.getMessage(), e);
+    }
+  }
+}
