@@ -1,0 +1,410 @@
+package org.carelake.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The service as its users reach it, over HTTP on a real server: a small Oldham warehouse (the real CQC API sample and
+ * three generated months of council data), three users, then the authorisation matrix (every endpoint for the own
+ * provider, another provider, a council user and nobody), upload hardening, time travel and the run history.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServingIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String COUNCIL = "council";
+  private static final String OWN = "own provider";
+  private static final String OTHER = "other provider";
+  private static final String ANONYMOUS = "anonymous";
+  private static final List<String> ACTORS = List.of(OWN, OTHER, COUNCIL, ANONYMOUS);
+
+  @TempDir
+  static Path tmp;
+  private CliRunner cli;
+  private Process server;
+  private String base;
+  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+  private final Map<String, String> passwords = new LinkedHashMap<>();
+  private String ownProvider;
+  private String otherProvider;
+  private Path ownReturn;
+  private Path otherReturn;
+  private String firstRunSnapshotQuery;
+  private JsonNode firstAnswer;
+
+  @BeforeAll
+  void buildAWarehouseAndServeIt() throws Exception {
+    cli = new CliRunner(tmp.resolve("home"), tmp);
+    ok(cli.run("ingest", "cqc", CliRunner.repoRoot().resolve("seeds/samples/cqc/api_oldham_2025").toString()));
+    Path council = tmp.resolve("council");
+    ok(cli.run("generate", "--la", "Oldham", "--months", "3", "--seed", "5", "--out", council.toString()));
+    ok(cli.run("ingest", "contracts", council.resolve("contracts.csv").toString()));
+    // hold back the last month's returns: they are uploaded through the portal below
+    List<Path> returns;
+    try (Stream<Path> s = Files.walk(council.resolve("returns"))) {
+      returns = s.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
+    }
+    String lastMonth = returns.get(returns.size() - 1).getParent().getFileName().toString();
+    Path landed = tmp.resolve("landed-returns");
+    for (Path r : returns) {
+      if (!r.getParent().getFileName().toString().equals(lastMonth)) {
+        Files.createDirectories(landed);
+        Files.copy(r, landed.resolve(r.getFileName()));
+      }
+    }
+    ok(cli.run("ingest", "returns", landed.toString()));
+    List<Path> held = returns.stream().filter(r -> r.getParent().getFileName().toString().equals(lastMonth)).toList();
+    ownReturn = held.get(0);
+    ownProvider = providerOf(ownReturn);
+    otherReturn = held.stream().filter(r -> !providerOf(r).equals(ownProvider)).findFirst().orElseThrow();
+    otherProvider = providerOf(otherReturn);
+    CliRunner.Result build = cli.run("build");
+    ok(build);
+    assertThat(build.stdout()).doesNotContain("CONTRACT BROKEN");
+
+    addUser(COUNCIL, "council-officer", "council", null);
+    addUser(OWN, "own-provider-user", "provider", ownProvider);
+    addUser(OTHER, "other-provider-user", "provider", otherProvider);
+    CliRunner.Result list = cli.run("users", "list");
+    assertThat(list.stdout()).contains("own-provider-user").doesNotContain(passwords.get(OWN));
+    assertThat(Files.readString(tmp.resolve("home/portal-users.json"))).doesNotContain(passwords.get(OWN)).contains("$2a$");
+
+    int sqlPort = freePort();
+    int httpPort = freePort();
+    server = cli.builder(Map.of("CARELAKE_SQL_PORT", Integer.toString(sqlPort), "CARELAKE_HTTP_PORT", Integer.toString(httpPort)), "serve")
+        .redirectOutput(tmp.resolve("serve.out").toFile()).redirectError(tmp.resolve("serve.err").toFile()).start();
+    waitForPort(httpPort, 240);
+    base = "http://127.0.0.1:" + httpPort;
+    waitFor200("/actuator/health", 120);
+  }
+
+  @AfterAll
+  void stop() {
+    if (server != null) {
+      server.descendants().forEach(ProcessHandle::destroy);
+      server.destroy();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void authorisationMatrix() throws Exception {
+    // an upload by the own provider first, so that there is an upload id to ask for
+    HttpResponse<String> mine = upload(OWN, ownReturn, null);
+    assertThat(mine.statusCode()).as(mine.body()).isEqualTo(201);
+    String uploadId = JSON.readTree(mine.body()).path("uploadId").asText();
+    String runId = JSON.readTree(get(COUNCIL, "/api/v1/runs").body()).get(0).path("runId").asText();
+
+    record Cell(String method, String path, Map<String, Integer> expected) {}
+    List<Cell> cells = List.of(
+        new Cell("GET", "/api/v1/tables", expect(403, 403, 200, 401)),
+        new Cell("GET", "/api/v1/tables/mart_kpi_compliance?size=5", expect(403, 403, 200, 401)),
+        new Cell("GET", "/api/v1/tables/submission_finding?provider_id=" + ownProvider, expect(403, 403, 200, 401)),
+        new Cell("GET", "/api/v1/tables/mart_ratings_benchmark/snapshots", expect(403, 403, 200, 401)),
+        new Cell("GET", "/api/v1/runs", expect(403, 403, 200, 401)),
+        new Cell("GET", "/api/v1/runs/" + runId, expect(403, 403, 200, 401)),
+        new Cell("GET", "/api/v1/portal/uploads", expect(200, 200, 200, 401)),
+        new Cell("GET", "/api/v1/portal/uploads/" + uploadId, expect(200, 404, 200, 401)),
+        new Cell("GET", "/api/v1/portal/submissions", expect(200, 200, 200, 401)),
+        new Cell("GET", "/api/v1/portal/submissions?provider_id=" + ownProvider, expect(200, 404, 200, 401)),
+        new Cell("GET", "/api/v1/portal/findings", expect(200, 200, 200, 401)),
+        new Cell("GET", "/api/v1/portal/findings?provider_id=" + ownProvider, expect(200, 404, 200, 401)),
+        new Cell("GET", "/portal", expect(200, 200, 200, 302)),
+        new Cell("GET", "/actuator/health", expect(200, 200, 200, 200)),
+        new Cell("GET", "/actuator/env", expect(403, 403, 404, 302)),
+        new Cell("GET", "/v3/api-docs", expect(200, 200, 200, 200)));
+    List<String> wrong = new ArrayList<>();
+    StringBuilder matrix = new StringBuilder(String.format("%-62s %14s %14s %14s %14s%n", "endpoint", OWN, OTHER, COUNCIL, ANONYMOUS));
+    for (Cell c : cells) {
+      matrix.append(String.format("%-62s", c.method() + " " + c.path().replace(uploadId, "{own upload}").replace(runId, "{run}")));
+      for (String actor : ACTORS) {
+        HttpResponse<String> r = get(actor, c.path());
+        matrix.append(String.format(" %14d", r.statusCode()));
+        if (r.statusCode() != c.expected().get(actor)) {
+          wrong.add(c.path() + " as " + actor + ": " + r.statusCode() + " expected " + c.expected().get(actor) + " " + r.body());
+        }
+        if (r.statusCode() == 200 && c.path().startsWith("/api/v1/portal/") && !actor.equals(COUNCIL)) {
+          assertScopedTo(actor.equals(OWN) ? ownProvider : otherProvider, r.body(), c.path());
+        }
+      }
+      matrix.append('\n');
+    }
+    // the upload endpoint: each actor sends the own provider's return
+    matrix.append(String.format("%-62s", "POST /api/v1/portal/returns (own provider's return)"));
+    Map<String, Integer> uploadExpected = expect(200, 403, 200, 401); // own: already landed above; council: same bytes
+    for (String actor : ACTORS) {
+      HttpResponse<String> r = upload(actor, ownReturn, null);
+      matrix.append(String.format(" %14d", r.statusCode()));
+      if (r.statusCode() != uploadExpected.get(actor)) {
+        wrong.add("upload as " + actor + ": " + r.statusCode() + " expected " + uploadExpected.get(actor) + " " + r.body());
+      }
+    }
+    matrix.append('\n');
+    System.out.println(matrix);
+    assertThat(wrong).as(matrix.toString()).isEmpty();
+
+    // the other provider's own return lands; a forged provider id in the form is refused and nothing lands
+    HttpResponse<String> forged = upload(OTHER, otherReturn, ownProvider);
+    assertThat(forged.statusCode()).as(forged.body()).isEqualTo(403);
+    HttpResponse<String> theirs = upload(OTHER, otherReturn, null);
+    assertThat(theirs.statusCode()).as(theirs.body()).isEqualTo(201);
+
+    List<Map<String, Object>> audit = auditLog();
+    assertThat(audit).filteredOn(e -> "UPLOAD_REFUSED".equals(e.get("event")) && Boolean.TRUE.equals(e.get("forbidden"))).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(audit).filteredOn(e -> "UPLOAD_ACCEPTED".equals(e.get("event"))).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(audit).filteredOn(e -> "ACCESS_DENIED".equals(e.get("event")) && "other-provider-user".equals(e.get("user")))
+        .hasSizeGreaterThanOrEqualTo(6 + 3);
+    assertThat(audit).filteredOn(e -> "AUTHENTICATION_REQUIRED".equals(e.get("event"))).isNotEmpty();
+    assertThat(audit.toString()).doesNotContain(passwords.get(OWN));
+  }
+
+  @Test
+  @Order(2)
+  void uploadsAreJudgedByContentAndRefusedWithAReason() throws Exception {
+    byte[] png = new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+    Path fakeCsv = tmp.resolve("looks-like.csv");
+    Files.write(fakeCsv, png);
+    HttpResponse<String> r = upload(OWN, fakeCsv, null);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(r.body()).path("refusal").asText()).contains("neither an .xlsx workbook nor UTF-8 text");
+
+    Path zip = tmp.resolve("return.xlsx");
+    try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+      out.putNextEntry(new java.util.zip.ZipEntry("hello.txt"));
+      out.write("not a workbook".getBytes(StandardCharsets.UTF_8));
+    }
+    r = upload(OWN, zip, null);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(r.body()).path("refusal").asText()).contains("not an Excel workbook");
+
+    // a CSV named .xlsx is read as the CSV it is; a client path in the name is dropped
+    Path named = tmp.resolve("renamed.xlsx");
+    // the own return again with a comment added: new bytes, so a new version of the same return
+    Files.writeString(named, Files.readString(ownReturn).replaceFirst("(?m)^(.*),$", "$1,resent"));
+    HttpResponse<String> csv = upload(OWN, named, null, "../../etc/renamed.xlsx");
+    assertThat(csv.statusCode()).as(csv.body()).isIn(200, 201);
+    JsonNode body = JSON.readTree(csv.body());
+    assertThat(body.path("contentType").asText()).isEqualTo("csv");
+    assertThat(body.path("fileName").asText()).isEqualTo("renamed.xlsx");
+    try (Stream<Path> s = Files.list(tmp.resolve("home/uploads"))) {
+      assertThat(s.map(p -> p.getFileName().toString()).toList()).allMatch(n -> n.matches("[0-9a-f-]{36}\\.(csv|xlsx)"));
+    }
+
+    Path big = tmp.resolve("big.csv");
+    Files.write(big, new byte[6 * 1024 * 1024]);
+    r = upload(OWN, big, null);
+    assertThat(r.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  @Order(3)
+  void anAnswerNamesItsSnapshotAndAsOfReproducesIt() throws Exception {
+    String path = "/api/v1/tables/mart_submission_quality?provider_id=" + ownProvider + "&sort=period_start,desc&size=50";
+    HttpResponse<String> before = get(COUNCIL, path);
+    assertThat(before.statusCode()).as(before.body()).isEqualTo(200);
+    firstAnswer = JSON.readTree(before.body());
+    long snapshot = firstAnswer.path("snapshotId").asLong();
+    assertThat(before.headers().firstValue("X-Carelake-Snapshot-Id")).hasValue(Long.toString(snapshot));
+    Thread.sleep(1100);
+    String between = java.time.Instant.now().toString();
+
+    // the portal uploads above landed new returns: a rebuild changes the answer
+    ok(cli.run("build"));
+    JsonNode after = JSON.readTree(get(COUNCIL, path).body());
+    assertThat(after.path("snapshotId").asLong()).isNotEqualTo(snapshot);
+    assertThat(after.path("rows")).isNotEqualTo(firstAnswer.path("rows"));
+
+    for (String asOf : List.of(Long.toString(snapshot), between)) {
+      JsonNode again = JSON.readTree(get(COUNCIL, path + "&asOf=" + asOf).body());
+      assertThat(again.path("snapshotId").asLong()).as("asOf=" + asOf).isEqualTo(snapshot);
+      assertThat(again.path("rows")).as("asOf=" + asOf).isEqualTo(firstAnswer.path("rows"));
+      assertThat(again.path("totalRows")).isEqualTo(firstAnswer.path("totalRows"));
+    }
+    HttpResponse<String> unknown = get(COUNCIL, path + "&asOf=123456789");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(get(COUNCIL, path + "&asOf=last-tuesday").statusCode()).isEqualTo(400);
+    assertThat(get(COUNCIL, "/api/v1/tables/mart_kpi_compliance?no_such_column=1").statusCode()).isEqualTo(400);
+    assertThat(get(COUNCIL, "/api/v1/tables/mart_kpi_compliance?period_start=yesterday").statusCode()).isEqualTo(400);
+
+    // run history: the second build is the newest, and names the snapshot the API just served
+    JsonNode runs = JSON.readTree(get(COUNCIL, "/api/v1/runs").body());
+    assertThat(runs.size()).isEqualTo(2);
+    JsonNode latest = JSON.readTree(get(COUNCIL, "/api/v1/runs/" + runs.get(0).path("runId").asText()).body());
+    JsonNode written = null;
+    for (JsonNode t : latest.path("tables")) {
+      if (t.path("table").asText().equals("marts.mart_submission_quality")) {
+        written = t;
+      }
+    }
+    assertThat(written).isNotNull();
+    assertThat(written.path("snapshotId").asLong()).isEqualTo(after.path("snapshotId").asLong());
+    assertThat(written.path("rowsWritten").asLong()).isPositive();
+    assertThat(written.path("inputs").toString()).contains("core.fct_submission");
+    assertThat(latest.path("run").path("durationMs").asLong()).isPositive();
+  }
+
+  @Test
+  @Order(4)
+  void csvExportsDoNotRunAsFormulas() throws Exception {
+    HttpResponse<String> r = get(COUNCIL, "/api/v1/tables/mart_kpi_compliance?size=3&format=csv");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+    assertThat(r.body().lines().findFirst().orElse("")).startsWith("contract_id,provider_id");
+    assertThat(r.body().lines().skip(1)).isNotEmpty().noneMatch(l -> l.startsWith("=") || l.contains(",=") || l.contains(",@"));
+  }
+
+  // --- helpers
+
+  private static Map<String, Integer> expect(int own, int other, int council, int anonymous) {
+    return Map.of(OWN, own, OTHER, other, COUNCIL, council, ANONYMOUS, anonymous);
+  }
+
+  private void assertScopedTo(String provider, String body, String path) throws IOException {
+    JsonNode json = JSON.readTree(body);
+    List<JsonNode> rows = new ArrayList<>();
+    if (json.has("rows")) {
+      json.path("rows").forEach(rows::add);
+    } else {
+      rows.add(json);
+    }
+    for (JsonNode row : rows) {
+      assertThat(row.path("provider_id").asText()).as(path + " " + row).isEqualTo(provider);
+    }
+  }
+
+  private void addUser(String actor, String username, String role, String provider) throws Exception {
+    String password = "pw-" + java.util.UUID.randomUUID();
+    passwords.put(actor, password);
+    passwords.put(actor + ".username", username);
+    List<String> args = new ArrayList<>(List.of("users", "add", username, "--role", role, "--password-stdin"));
+    if (provider != null) {
+      args.addAll(List.of("--provider-id", provider));
+    }
+    Process p = cli.builder(Map.of(), args.toArray(String[]::new)).redirectErrorStream(true).start();
+    p.getOutputStream().write((password + "\n").getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(out).contains("user " + username).doesNotContain(password);
+  }
+
+  private HttpRequest.Builder request(String actor, String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120));
+    if (!actor.equals(ANONYMOUS)) {
+      String user = passwords.get(actor + ".username");
+      b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + passwords.get(actor)).getBytes(StandardCharsets.UTF_8)));
+    }
+    return b;
+  }
+
+  private HttpResponse<String> get(String actor, String path) throws IOException, InterruptedException {
+    return http.send(request(actor, path).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> upload(String actor, Path file, String providerId) throws IOException, InterruptedException {
+    return upload(actor, file, providerId, file.getFileName().toString());
+  }
+
+  private HttpResponse<String> upload(String actor, Path file, String providerId, String clientName) throws IOException, InterruptedException {
+    String boundary = "carelake-" + System.nanoTime();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + clientName
+        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(Files.readAllBytes(file));
+    body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+    if (providerId != null) {
+      body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"provider_id\"\r\n\r\n" + providerId + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+    body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    return http.send(request(actor, "/api/v1/portal/returns").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Map<String, Object>> auditLog() throws IOException {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String line : Files.readAllLines(tmp.resolve("home/audit/audit.log"))) {
+      out.add(JSON.readValue(line, Map.class));
+    }
+    return out;
+  }
+
+  private static String providerOf(Path returnCsv) {
+    try {
+      return Files.readAllLines(returnCsv).get(1).split(",")[0];
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void ok(CliRunner.Result r) {
+    assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void waitForPort(int port, int seconds) throws InterruptedException, IOException {
+    long deadline = System.currentTimeMillis() + seconds * 1000L;
+    while (System.currentTimeMillis() < deadline) {
+      if (!server.isAlive()) {
+        throw new IllegalStateException("serve exited: " + Files.readString(tmp.resolve("serve.err")));
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        return;
+      } catch (IOException e) {
+        Thread.sleep(500);
+      }
+    }
+    throw new IllegalStateException("service did not open port " + port + ": " + Files.readString(tmp.resolve("serve.err")));
+  }
+
+  private void waitFor200(String path, int seconds) throws Exception {
+    long deadline = System.currentTimeMillis() + seconds * 1000L;
+    while (System.currentTimeMillis() < deadline) {
+      try {
+        if (get(ANONYMOUS, path).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not yet
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException(path + " never answered 200");
+  }
+}
