@@ -18,6 +18,8 @@ import org.carelake.ingestion.returns.MeasureCatalogue;
 import org.carelake.ingestion.returns.ReturnsIngestor;
 import org.carelake.jobs.service.BenchmarkHeadline;
 import org.carelake.jobs.service.CouncilHeadline;
+import org.carelake.jobs.service.Dashboards;
+import org.carelake.jobs.service.DemoUsers;
 import org.carelake.jobs.service.Lakehouse;
 import org.carelake.jobs.service.PseudonymisationKeys;
 import org.carelake.jobs.service.SqlEndpoint;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Option;
         "Shropshire/Telford latest-ratings file, the national wide sample), generate a year of council data for the",
         "real Oldham locations (contracts, provider returns with 1 in 10 given a data-quality fault, visits, the",
         "safeguarding log pseudonymised under a key made in the data home if none is set, contract actions), build the marts,",
-        "print the benchmark and KPI tables, then serve SQL until stopped."})
+        "print the benchmark and KPI tables, then serve SQL, the REST API and the provider portal (with two demo users) and",
+        "start Superset with the dashboards, until stopped."})
 public class DemoCommand implements Callable<Integer>, CommandLineRunnerAdapter.KeepsRunning {
 
   static final List<String> SAMPLES = List.of(
@@ -46,12 +49,19 @@ public class DemoCommand implements Callable<Integer>, CommandLineRunnerAdapter.
   private final Environment env;
   private final CouncilHeadline councilHeadline;
   private final PseudonymisationKeys keys;
+  private final Dashboards dashboards;
+  private final DemoUsers demoUsers;
 
   @Option(names = "--no-serve", description = "stop after printing the table")
   boolean noServe;
 
+  @Option(names = "--no-dashboards", description = "serve SQL, the API and the portal, but do not install or start Superset")
+  boolean noDashboards;
+
   public DemoCommand(Lakehouse lakehouse, WarehouseBuild build, BenchmarkHeadline headline, SqlEndpoint endpoint, Environment env,
-      CouncilHeadline councilHeadline, PseudonymisationKeys keys) {
+      CouncilHeadline councilHeadline, PseudonymisationKeys keys, Dashboards dashboards, DemoUsers demoUsers) {
+    this.dashboards = dashboards;
+    this.demoUsers = demoUsers;
     this.councilHeadline = councilHeadline;
     this.keys = keys;
     this.lakehouse = lakehouse;
@@ -116,7 +126,18 @@ public class DemoCommand implements Callable<Integer>, CommandLineRunnerAdapter.
       return 3;
     }
     if (!noServe) {
-      ServeCommand.printConnect(endpoint.start(), env);
+      String url = endpoint.start();
+      demoUsers.create().ifPresent(System.out::print);
+      if (!noDashboards) {
+        System.out.println();
+        System.out.println("Superset: installing (first time only), importing the dashboards and starting it...");
+        System.out.flush();
+        int d = dashboards.up();
+        if (d != 0) {
+          System.out.println("Superset did not start (exit " + d + "); SQL, the API and the portal are still served. See the output above.");
+        }
+      }
+      ServeCommand.printConnect(url, env);
     }
     return 0;
   }

@@ -46,7 +46,7 @@ public class SubmissionCheck {
    * @param uploadedAt the upload time: the submission time of a return that does not state one
    * @throws org.carelake.ingestion.UnreadableSourceException when the file is not a return at all
    */
-  public Outcome check(String fileName, byte[] bytes, Instant uploadedAt) {
+  public synchronized Outcome check(String fileName, byte[] bytes, Instant uploadedAt) {
     long start = System.nanoTime();
     ReturnsIngestor.GateResult g = gate().check(SourceBytes.of(fileName, bytes), Optional.of(uploadedAt));
     List<SubmissionFinding> findings = validator().validate(g.rows());
