@@ -149,7 +149,8 @@ class ServingIT {
     for (Cell c : cells) {
       matrix.append(String.format("%-62s", c.method() + " " + c.path().replace(uploadId, "{own upload}").replace(runId, "{run}")));
       for (String actor : ACTORS) {
-        HttpResponse<String> r = get(actor, c.path());
+        // the API takes HTTP Basic; the portal's pages a browser session from the sign-in form
+        HttpResponse<String> r = c.path().startsWith("/api/") ? get(actor, c.path()) : browserGet(actor, c.path());
         matrix.append(String.format(" %14d", r.statusCode()));
         if (r.statusCode() != c.expected().get(actor)) {
           wrong.add(c.path() + " as " + actor + ": " + r.statusCode() + " expected " + c.expected().get(actor) + " " + r.body());
@@ -284,7 +285,48 @@ class ServingIT {
     assertThat(r.body().lines().skip(1)).isNotEmpty().noneMatch(l -> l.startsWith("=") || l.contains(",=") || l.contains(",@"));
   }
 
+  @Test
+  @Order(5)
+  void theSignInFormNeedsItsCsrfTokenAndTheRightPassword() throws Exception {
+    HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
+    String form = "username=" + passwords.get(OWN + ".username") + "&password=" + passwords.get(OWN);
+    HttpResponse<String> noToken = browser.send(HttpRequest.newBuilder(URI.create(base + "/login")).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(noToken.statusCode()).isEqualTo(403);
+    HttpResponse<String> wrong = signIn(browser, passwords.get(OWN + ".username"), "not-the-password");
+    assertThat(wrong.headers().firstValue("Location").orElse("")).endsWith("/login?error");
+    assertThat(auditLog()).filteredOn(e -> "LOGIN_FAILED".equals(e.get("event"))).isNotEmpty();
+    HttpResponse<String> page = browserGet(OWN, "/portal");
+    assertThat(page.body()).contains("Monitoring returns").contains(ownProvider).contains("_csrf");
+  }
+
   // --- helpers
+
+  private final Map<String, HttpClient> browsers = new LinkedHashMap<>();
+
+  /** A GET from a browser signed in through the form as that actor (anonymous: never signed in). */
+  private HttpResponse<String> browserGet(String actor, String path) throws IOException, InterruptedException {
+    HttpClient browser = browsers.get(actor);
+    if (browser == null) {
+      browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
+      if (!actor.equals(ANONYMOUS)) {
+        HttpResponse<String> r = signIn(browser, passwords.get(actor + ".username"), passwords.get(actor));
+        assertThat(r.headers().firstValue("Location").orElse("")).as("sign-in as " + actor).endsWith("/portal");
+      }
+      browsers.put(actor, browser);
+    }
+    return browser.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> signIn(HttpClient browser, String user, String password) throws IOException, InterruptedException {
+    String login = browser.send(HttpRequest.newBuilder(URI.create(base + "/login")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"_csrf\" type=\"hidden\" value=\"([^\"]+)\"").matcher(login);
+    assertThat(m.find()).as(login).isTrue();
+    String form = "username=" + java.net.URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
+        + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8) + "&_csrf=" + java.net.URLEncoder.encode(m.group(1), StandardCharsets.UTF_8);
+    return browser.send(HttpRequest.newBuilder(URI.create(base + "/login")).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+  }
 
   private static Map<String, Integer> expect(int own, int other, int council, int anonymous) {
     return Map.of(OWN, own, OTHER, other, COUNCIL, council, ANONYMOUS, anonymous);

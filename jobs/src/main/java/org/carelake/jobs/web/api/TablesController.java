@@ -60,13 +60,15 @@ public class TablesController {
       @PathVariable @Parameter(description = "short name, e.g. mart_kpi_compliance; see GET /api/v1/tables") String table,
       @RequestParam(defaultValue = "0") @Parameter(description = "0-based page") int page,
       @RequestParam(defaultValue = "100") @Parameter(description = "rows per page, at most 1000") int size,
-      @RequestParam(required = false) @Parameter(description = "column, `column,desc` or `-column`; repeatable; the table's key breaks ties") List<String> sort,
+      @RequestParam(name = "sort", required = false) @Parameter(description = "column, `column,desc` or `-column`; repeatable; the table's key breaks ties") List<String> sortParam,
       @RequestParam(required = false) @Parameter(description = "snapshot id, date (end of day, UK time) or ISO date-time") String asOf,
       @RequestParam(required = false) @Parameter(schema = @Schema(allowableValues = {"json", "csv"})) String format,
       @Parameter(in = ParameterIn.QUERY, name = "filters", style = ParameterStyle.FORM, explode = io.swagger.v3.oas.annotations.enums.Explode.TRUE,
           schema = @Schema(type = "object"), description = "column=value, column.from=value, column.to=value")
       @RequestParam MultiValueMap<String, String> params) {
-    TableQuery.Page result = query.query(new TableQuery.Request(table, filters(params), sort == null ? List.of() : sort, page, size, asOf));
+    // the raw values: Spring would split "period_start,desc" into two
+    List<String> sort = params.getOrDefault("sort", List.of());
+    TableQuery.Page result = query.query(new TableQuery.Request(table, filters(params), sort, page, size, asOf));
     if ("csv".equalsIgnoreCase(format)) {
       return ResponseEntity.ok()
           .contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
