@@ -91,7 +91,7 @@ public class SecurityConfig {
     if (properties.oidc()) {
       http.oauth2Login(o -> o.defaultSuccessUrl("/portal", true).userInfoEndpoint(u -> u.oidcUserService(oidcUsers())));
     } else {
-      http.formLogin(f -> f.defaultSuccessUrl("/portal", true).permitAll());
+      http.formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/portal", true).permitAll());
     }
     http.headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives("default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")));
     return http.build();
