@@ -284,6 +284,17 @@ class ServingIT {
 
   @Test
   @Order(4)
+  void theOpenApiDescriptionDocumentsEveryEndpoint() throws Exception {
+    JsonNode api = JSON.readTree(get(ANONYMOUS, "/v3/api-docs").body());
+    assertThat(api.path("paths").fieldNames()).toIterable().contains("/api/v1/tables", "/api/v1/tables/{table}", "/api/v1/tables/{table}/snapshots",
+        "/api/v1/runs", "/api/v1/runs/{runId}", "/api/v1/portal/returns", "/api/v1/portal/uploads", "/api/v1/portal/uploads/{uploadId}",
+        "/api/v1/portal/submissions", "/api/v1/portal/findings", "/api/v1/dq-report/providers/{providerId}")
+        .noneMatch(p -> p.startsWith("/portal") || p.startsWith("/login"));
+    assertThat(api.path("paths").path("/api/v1/tables/{table}").path("get").path("parameters").toString()).contains("asOf").contains("sort");
+  }
+
+  @Test
+  @Order(4)
   void csvExportsDoNotRunAsFormulas() throws Exception {
     HttpResponse<String> r = get(COUNCIL, "/api/v1/tables/mart_kpi_compliance?size=3&format=csv");
     assertThat(r.statusCode()).isEqualTo(200);
