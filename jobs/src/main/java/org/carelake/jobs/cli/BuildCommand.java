@@ -33,6 +33,7 @@ public class BuildCommand implements Callable<Integer> {
 
   static void print(WarehouseBuild.Outcome outcome) {
     long reloaded = outcome.seeds().stream().filter(s -> s.reloaded()).count();
+    System.out.println("build run " + outcome.runId() + " (run history: ops.build_run, GET /api/v1/runs/" + outcome.runId() + ")");
     System.out.println("seeds: " + reloaded + " reloaded, " + (outcome.seeds().size() - reloaded) + " unchanged");
     for (ModelRunner.ModelResult r : outcome.models()) {
       System.out.printf("  %-36s %9d rows  %6.1fs  %s%n", r.table(), r.rows(), r.took().toMillis() / 1000.0,
