@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a new user sees: `demo` on an empty home loads the three real CQC samples, generates a year of Oldham council
  * data, builds, and prints the benchmark and KPI tables and the dataset checks; `dq-suggest` profiles a table; then
- * `template` writes a workbook for a contracted service and `dq-report` the data-quality report.
+ * `template` writes a workbook for a contracted service and `dq-report` the data-quality report; then Superset on the
+ * same home: the bundled dashboards, their numbers against `carelake sql`, a screenshot each.
  */
 class DemoIT {
 
@@ -108,6 +110,88 @@ class DemoIT {
 
     riskRankingOnTheDemoData(cli, r.stdout());
     dqReportOnTheDemoData(cli);
+    dashboardsOnTheDemoData(cli);
+  }
+
+  /**
+   * Superset beside the product, on this demo's home (no second demo run): `serve` in the background for the SQL
+   * endpoint, `dashboards up` (installs the pinned Superset into the home's venv, imports the bundle, starts it), then
+   * `dashboards check`: every dashboard and chart of the bundle through Superset's API, each chart's numbers against
+   * `carelake sql`, and a headless-browser screenshot per dashboard in target/dashboard-screenshots. Superset and the
+   * SQL endpoint are always stopped.
+   */
+  private void dashboardsOnTheDemoData(CliRunner cli) throws Exception {
+    Path home = tmp.resolve("home");
+    int sqlPort = freePort();
+    int httpPort = freePort();
+    int supersetPort = freePort();
+    Map<String, String> env = Map.of("CARELAKE_HOME", home.toString(), "CARELAKE_SQL_PORT", Integer.toString(sqlPort),
+        "CARELAKE_HTTP_PORT", Integer.toString(httpPort), "CARELAKE_SUPERSET_PORT", Integer.toString(supersetPort),
+        "CARELAKE_JAVA_OPTS", "-Xmx2g");
+    Path script = CliRunner.repoRoot().resolve("dashboards/bin/dashboards").toAbsolutePath().normalize();
+    Path screenshots = Path.of("target", "dashboard-screenshots").toAbsolutePath();
+    Path serveLog = tmp.resolve("serve.log");
+    Process serve = cli.builder(env, "serve").redirectErrorStream(true).redirectOutput(serveLog.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (!Files.readString(serveLog).contains("SQL endpoint (HiveServer2")) {
+        assertThat(serve.isAlive()).as("serve exited: " + tail(serveLog)).isTrue();
+        assertThat(System.nanoTime()).as("serve did not open the SQL endpoint in 5 minutes: " + tail(serveLog)).isLessThan(deadline);
+        Thread.sleep(500);
+      }
+      long t0 = System.nanoTime();
+      CliRunner.Result up = runScript(script, env, "up");
+      assertThat(up.exitCode()).as(up.stdout() + up.stderr()).isZero();
+      assertThat(up.stdout()).contains("Superset: http://127.0.0.1:" + supersetPort);
+      Path superset = home.resolve("superset");
+      for (String secret : List.of("secret_key", "admin_password")) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(superset.resolve(secret)))).as(secret).isEqualTo("rw-------");
+      }
+      assertThat(Files.readString(superset.resolve("superset_config.py"))).doesNotContain(Files.readString(superset.resolve("secret_key")).strip());
+      long t1 = System.nanoTime();
+      CliRunner.Result check = runScript(script, env, "check", "--screenshots", screenshots.toString());
+      long t2 = System.nanoTime();
+      System.out.println("DemoIT dashboards: up " + TimeUnit.NANOSECONDS.toSeconds(t1 - t0) + " s, check "
+          + TimeUnit.NANOSECONDS.toSeconds(t2 - t1) + " s\n" + check.stdout());
+      assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+      assertThat(check.stdout()).contains("dashboards check: 4 dashboards and").contains("numbers match `carelake sql`");
+      for (String slug : List.of("ratings", "provider-performance", "submission-quality", "risk-and-activity")) {
+        assertThat(screenshots.resolve("carelake-" + slug + ".png")).isNotEmptyFile();
+      }
+    } finally {
+      CliRunner.Result down = runScript(script, env, "down");
+      serve.destroy();
+      if (!serve.waitFor(60, TimeUnit.SECONDS)) {
+        serve.destroyForcibly();
+      }
+      assertThat(down.exitCode()).as(down.stdout() + down.stderr()).isZero();
+    }
+  }
+
+  private CliRunner.Result runScript(Path script, Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(script.toString()));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile(tmp, "dashboards", ".out");
+    Path err = Files.createTempFile(tmp, "dashboards", ".err");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    if (!p.waitFor(CliRunner.TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("dashboards " + String.join(" ", args) + " did not finish in " + CliRunner.TIMEOUT_MINUTES + " minutes");
+    }
+    return new CliRunner.Result(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String tail(Path log) throws java.io.IOException {
+    String text = Files.readString(log);
+    return text.substring(Math.max(0, text.length() - 4000));
   }
 
   /**
