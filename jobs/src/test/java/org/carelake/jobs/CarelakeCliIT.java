@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -109,11 +106,11 @@ class CarelakeCliIT {
     String query = "SELECT geography_level, geography_code, service_type, key_question, rated_locations, pct_good_or_outstanding "
         + "FROM marts.mart_ratings_benchmark ORDER BY geography_level, geography_code, service_type, key_question";
     List<CSVRecord> viaCli = sql(query);
-    int sqlPort = freePort();
-    int httpPort = freePort();
+    int sqlPort = CliRunner.freePort();
+    int httpPort = CliRunner.freePort();
     server = cli.builder(Map.of("CARELAKE_SQL_PORT", Integer.toString(sqlPort), "CARELAKE_HTTP_PORT", Integer.toString(httpPort)), "serve")
         .redirectOutput(tmp.resolve("serve.out").toFile()).redirectError(tmp.resolve("serve.err").toFile()).start();
-    waitForPort(sqlPort, 180);
+    CliRunner.waitForPort(server, sqlPort, 180, tmp.resolve("serve.err"));
     List<List<String>> viaJdbc = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:hive2://127.0.0.1:" + sqlPort + "/marts", "", "");
          Statement st = c.createStatement()) {
@@ -217,27 +214,7 @@ class CarelakeCliIT {
     return counts;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
-  private void waitForPort(int port, int seconds) throws InterruptedException, IOException {
-    long deadline = System.currentTimeMillis() + seconds * 1000L;
-    while (System.currentTimeMillis() < deadline) {
-      if (!server.isAlive()) {
-        throw new IllegalStateException("serve exited: " + Files.readString(tmp.resolve("serve.err")));
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return;
-      } catch (IOException e) {
-        Thread.sleep(500);
-      }
-    }
-    throw new IllegalStateException("SQL endpoint did not open port " + port + ": " + Files.readString(tmp.resolve("serve.err")));
-  }
 
   private static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> s = Files.walk(from)) {

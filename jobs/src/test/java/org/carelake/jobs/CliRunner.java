@@ -39,6 +39,30 @@ final class CliRunner {
     return Path.of(System.getProperty("carelake.jar", "target/carelake.jar"));
   }
 
+  /** A free TCP port on loopback, for a service a test starts. */
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Waits until a started service accepts connections on the port; fails with its stderr if it exits first. */
+  static void waitForPort(Process server, int port, int seconds, Path serverErr) throws InterruptedException, IOException {
+    long deadline = System.currentTimeMillis() + seconds * 1000L;
+    while (System.currentTimeMillis() < deadline) {
+      if (!server.isAlive()) {
+        throw new IllegalStateException("serve exited: " + Files.readString(serverErr));
+      }
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+        return;
+      } catch (IOException e) {
+        Thread.sleep(500);
+      }
+    }
+    throw new IllegalStateException("service did not open port " + port + ": " + Files.readString(serverErr));
+  }
+
   static Path repoRoot() {
     return Path.of(System.getProperty("carelake.repo.root", ".."));
   }

@@ -122,9 +122,9 @@ class DemoIT {
    */
   private void dashboardsOnTheDemoData(CliRunner cli) throws Exception {
     Path home = tmp.resolve("home");
-    int sqlPort = freePort();
-    int httpPort = freePort();
-    int supersetPort = freePort();
+    int sqlPort = CliRunner.freePort();
+    int httpPort = CliRunner.freePort();
+    int supersetPort = CliRunner.freePort();
     Map<String, String> env = Map.of("CARELAKE_HOME", home.toString(), "CARELAKE_SQL_PORT", Integer.toString(sqlPort),
         "CARELAKE_HTTP_PORT", Integer.toString(httpPort), "CARELAKE_SUPERSET_PORT", Integer.toString(supersetPort),
         "CARELAKE_JAVA_OPTS", "-Xmx2g");
@@ -183,11 +183,6 @@ class DemoIT {
     return new CliRunner.Result(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
   private static String tail(Path log) throws java.io.IOException {
     String text = Files.readString(log);

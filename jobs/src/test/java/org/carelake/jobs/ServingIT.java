@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,11 +97,11 @@ class ServingIT {
     assertThat(list.stdout()).contains("own-provider-user").doesNotContain(passwords.get(OWN));
     assertThat(Files.readString(tmp.resolve("home/portal-users.json"))).doesNotContain(passwords.get(OWN)).contains("$2a$");
 
-    int sqlPort = freePort();
-    int httpPort = freePort();
+    int sqlPort = CliRunner.freePort();
+    int httpPort = CliRunner.freePort();
     server = cli.builder(Map.of("CARELAKE_SQL_PORT", Integer.toString(sqlPort), "CARELAKE_HTTP_PORT", Integer.toString(httpPort)), "serve")
         .redirectOutput(tmp.resolve("serve.out").toFile()).redirectError(tmp.resolve("serve.err").toFile()).start();
-    waitForPort(httpPort, 240);
+    CliRunner.waitForPort(server, httpPort, 240, tmp.resolve("serve.err"));
     base = "http://127.0.0.1:" + httpPort;
     waitFor200("/actuator/health", 120);
   }
@@ -432,27 +429,7 @@ class ServingIT {
     assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
-  private void waitForPort(int port, int seconds) throws InterruptedException, IOException {
-    long deadline = System.currentTimeMillis() + seconds * 1000L;
-    while (System.currentTimeMillis() < deadline) {
-      if (!server.isAlive()) {
-        throw new IllegalStateException("serve exited: " + Files.readString(tmp.resolve("serve.err")));
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return;
-      } catch (IOException e) {
-        Thread.sleep(500);
-      }
-    }
-    throw new IllegalStateException("service did not open port " + port + ": " + Files.readString(tmp.resolve("serve.err")));
-  }
 
   private void waitFor200(String path, int seconds) throws Exception {
     long deadline = System.currentTimeMillis() + seconds * 1000L;
