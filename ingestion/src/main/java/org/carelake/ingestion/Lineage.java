@@ -4,7 +4,7 @@ import java.sql.Timestamp;
 import org.carelake.schema.RowBuilder;
 
 /** The lineage every raw row carries: where it was read, which bytes, which row, when, by which run. */
-public record Lineage(String sourceFile, String sha256, Long row, Timestamp ingestedAt, String batchId) {
+public record Lineage(String sourceFile, String sha256, Long row, Timestamp ingestedAt, String batchId) implements java.io.Serializable {
 
   public Lineage atRow(long r) {
     return new Lineage(sourceFile, sha256, r, ingestedAt, batchId);

@@ -53,8 +53,10 @@ public final class CouncilDataGenerator {
   private final long seed;
   private final double faultRate;
   private final Window window;
+  private final boolean workbooks;
 
   private CouncilDataGenerator(Builder b) {
+    this.workbooks = b.workbooks;
     this.council = b.council == null || b.council.isBlank() ? "Council" : b.council.trim();
     this.catalogue = Objects.requireNonNull(b.catalogue, "catalogue");
     this.months = b.months;
@@ -88,6 +90,7 @@ public final class CouncilDataGenerator {
     private long seed = 1;
     private double faultRate;
     private LocalDate asOf;
+    private boolean workbooks = true;
 
     public Builder council(String name) {
       this.council = name;
@@ -133,6 +136,12 @@ public final class CouncilDataGenerator {
       return this;
     }
 
+    /** False: every return is written as CSV (bulk back-loads, where rendering workbooks would dominate the run). */
+    public Builder workbooks(boolean write) {
+      this.workbooks = write;
+      return this;
+    }
+
     public CouncilDataGenerator build() {
       return new CouncilDataGenerator(this);
     }
@@ -162,7 +171,7 @@ public final class CouncilDataGenerator {
     services.forEach(planner::visits);
 
     ValueModel model = new ValueModel(seed, window, catalogue);
-    FaultInjector injector = new FaultInjector(seed, faultRate, window, planner);
+    FaultInjector injector = new FaultInjector(seed, faultRate, window, planner, workbooks);
     int files = 0;
     int csv = 0;
     int xlsx = 0;

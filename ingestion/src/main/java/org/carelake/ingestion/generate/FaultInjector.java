@@ -38,8 +38,14 @@ final class FaultInjector {
   private final double faultRate;
   private final Window window;
   private final ServicePlanner planner;
+  private final boolean workbooks;
 
   FaultInjector(long seed, double faultRate, Window window, ServicePlanner planner) {
+    this(seed, faultRate, window, planner, true);
+  }
+
+  FaultInjector(long seed, double faultRate, Window window, ServicePlanner planner, boolean workbooks) {
+    this.workbooks = workbooks;
     this.seed = seed;
     this.faultRate = faultRate;
     this.window = window;
@@ -63,7 +69,8 @@ final class FaultInjector {
       List<Submission> upcoming = stream.subList(i + 1, Math.min(stream.size(), i + 4));
       String loc = s.location.locationId();
       Rng r = Rng.of(seed, loc, "submit", sub.returnType, sub.periodStart);
-      sub.xlsx = r.chance(s.xlsxPreference ? 0.8 : 0.015);
+      boolean prefersWorkbook = r.chance(s.xlsxPreference ? 0.8 : 0.015); // drawn either way: the rest of the stream stays the same
+      sub.xlsx = workbooks && prefersWorkbook;
       sub.submittedAt = onTime(sub, r);
       comments(sub, r);
       makeClean(sub, received);

@@ -13,7 +13,9 @@ import org.carelake.ingestion.SourceBytes;
  * The measure catalogue and the service-type groups, read from the product's seeds. Measures keep catalogue order,
  * which is the order a provider sees them in the workbook.
  */
-public final class MeasureCatalogue {
+public final class MeasureCatalogue implements java.io.Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   private final Map<String, Measure> measures;
   private final Map<String, String> measureGroupByServiceType;

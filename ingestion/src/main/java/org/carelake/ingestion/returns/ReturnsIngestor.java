@@ -48,11 +48,21 @@ public final class ReturnsIngestor {
   private final Lander lander;
   private final MeasureCatalogue catalogue;
   private final Clock clock;
+  private final long distributedBytes;
+
+  /** Folders of at least this many bytes are gated on the executors (see {@link #ingest}). */
+  public static final long DISTRIBUTED_BYTES = 64L << 20;
 
   public ReturnsIngestor(Lander lander, MeasureCatalogue catalogue, Clock clock) {
+    this(lander, catalogue, clock, DISTRIBUTED_BYTES);
+  }
+
+  /** @param distributedBytes folder size from which files are gated on the executors rather than the driver */
+  public ReturnsIngestor(Lander lander, MeasureCatalogue catalogue, Clock clock, long distributedBytes) {
     this.lander = lander;
     this.catalogue = catalogue;
     this.clock = clock;
+    this.distributedBytes = distributedBytes;
   }
 
   /** One measure line of a return, as text, whichever form it came in. */
@@ -65,6 +75,10 @@ public final class ReturnsIngestor {
    */
   public IngestReport ingest(Path path, Optional<Instant> uploadedAt) {
     List<Path> files = files(path);
+    if (files.size() > 1 && totalBytes(files) >= distributedBytes) {
+      return new DistributedReturns(lander, new FileGate(catalogue, Timestamp.from(clock.instant()),
+          Timestamp.from(uploadedAt.orElse(clock.instant())), UUID.randomUUID().toString())).ingest(files);
+    }
     String batchId = UUID.randomUUID().toString();
     Timestamp now = Timestamp.from(clock.instant());
     Timestamp defaultSubmitted = Timestamp.from(uploadedAt.orElse(clock.instant()));
@@ -98,18 +112,83 @@ public final class ReturnsIngestor {
       }
       int before = rows.size();
       int rejectedBefore = rejections.size();
-      gate(lines, base, format, defaultSubmitted, rows, rejections);
+      gate(catalogue, lines, base, format, defaultSubmitted, rows, rejections);
       lineages.add(base);
       outcomes.add(new FileOutcome(src.name(), "returns_" + format, lines.size(), rows.size() - before, rejections.size() - rejectedBefore, false));
     }
     lander.append(WarehouseTables.RAW_RETURN_MEASURE, rows);
     lander.quarantine(SOURCE, rejections);
-    for (int i = 0; i < lineages.size(); i++) {
-      lander.recordManifest(SOURCE, outcomes.get(i).layout(), null, List.of(lineages.get(i)), List.of(outcomes.get(i)));
-    }
+    recordManifest(lander, lineages, outcomes);
     List<FileOutcome> all = new ArrayList<>(outcomes);
     all.addAll(skipped);
     return new IngestReport(batchId, "returns", all);
+  }
+
+  /** One manifest commit per layout (not per file: a commit per file would make a big folder crawl). */
+  static void recordManifest(Lander lander, List<Lineage> lineages, List<FileOutcome> outcomes) {
+    Map<String, List<Integer>> byLayout = new java.util.TreeMap<>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      byLayout.computeIfAbsent(outcomes.get(i).layout(), k -> new ArrayList<>()).add(i);
+    }
+    byLayout.forEach((layout, idx) -> lander.recordManifest(SOURCE, layout, null, idx.stream().map(lineages::get).toList(),
+        idx.stream().map(outcomes::get).toList()));
+  }
+
+  private static long totalBytes(List<Path> files) {
+    long n = 0;
+    for (Path f : files) {
+      try {
+        n += Files.size(f);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The gate for one file, as the executors run it: reads and checks the file, giving the rows that land, its
+   * rejections and its outcome. Serializable, with everything it needs.
+   */
+  static final class FileGate implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final MeasureCatalogue catalogue;
+    final Timestamp now;
+    final Timestamp defaultSubmitted;
+    final String batchId;
+
+    FileGate(MeasureCatalogue catalogue, Timestamp now, Timestamp defaultSubmitted, String batchId) {
+      this.catalogue = catalogue;
+      this.now = now;
+      this.defaultSubmitted = defaultSubmitted;
+      this.batchId = batchId;
+    }
+
+    /** What one file gave; rows are left out of what travels back to the driver. */
+    record Result(Lineage lineage, FileOutcome outcome, List<Rejection> rejections, boolean skipped) implements java.io.Serializable {}
+
+    Result run(Path file, Set<String> landed, List<Row> rows) {
+      SourceBytes src = SourceBytes.read(file);
+      if (landed.contains(src.sha256())) {
+        return new Result(new Lineage(src.name(), src.sha256(), null, now, batchId), new FileOutcome(src.name(), "returns", 0, 0, 0, true),
+            List.of(), true);
+      }
+      boolean xlsx = isZip(src.bytes());
+      String format = xlsx ? "xlsx" : "csv";
+      Lineage base = new Lineage(src.name(), src.sha256(), null, now, batchId);
+      List<Rejection> rejections = new ArrayList<>();
+      List<Line> lines;
+      try {
+        lines = xlsx ? readWorkbook(src) : readCsv(src);
+      } catch (UnreadableSourceException e) {
+        rejections.add(new Rejection(base, "returns_" + format, src.name(), "unreadable_file", e.getMessage(), null));
+        return new Result(base, new FileOutcome(src.name(), "returns_" + format, 1, 0, 1, false), rejections, false);
+      }
+      int before = rows.size();
+      gate(catalogue, lines, base, format, defaultSubmitted, rows, rejections);
+      return new Result(base, new FileOutcome(src.name(), "returns_" + format, lines.size(), rows.size() - before, rejections.size(), false),
+          rejections, false);
+    }
   }
 
   /** What the gate makes of one return file, landing nothing: the rows that would land and the rows it refuses. */
@@ -129,7 +208,7 @@ public final class ReturnsIngestor {
     List<Line> lines = xlsx ? readWorkbook(src) : readCsv(src);
     List<Row> rows = new ArrayList<>();
     List<Rejection> rejections = new ArrayList<>();
-    gate(lines, base, format, defaultSubmitted, rows, rejections);
+    gate(catalogue, lines, base, format, defaultSubmitted, rows, rejections);
     return new GateResult(format, lines.size(), List.copyOf(rows), List.copyOf(rejections));
   }
 
@@ -199,7 +278,8 @@ public final class ReturnsIngestor {
   }
 
   /** The gate: typed rows for lines that pass, a rejection with rule and reason for each that does not. */
-  private void gate(List<Line> lines, Lineage base, String format, Timestamp defaultSubmitted, List<Row> rows, List<Rejection> rejections) {
+  private static void gate(MeasureCatalogue catalogue, List<Line> lines, Lineage base, String format, Timestamp defaultSubmitted, List<Row> rows,
+      List<Rejection> rejections) {
     record Key(String provider, String location, String type, LocalDate start) {}
     Map<Key, LocalDate> endByKey = new HashMap<>();
     Map<Key, Timestamp> submittedByKey = new HashMap<>();

@@ -15,8 +15,10 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.carelake.ingestion.generate.CouncilDataGenerator;
+import org.carelake.ingestion.generate.EnglishCouncils;
 import org.carelake.ingestion.generate.GeneratedLocation;
 import org.carelake.ingestion.generate.GenerationSummary;
+import org.carelake.ingestion.generate.NationalDataGenerator;
 import org.carelake.ingestion.generate.OutputSink;
 import org.carelake.ingestion.returns.MeasureCatalogue;
 import org.carelake.jobs.service.Lakehouse;
@@ -53,12 +55,25 @@ public class GenerateCommand implements Callable<Integer> {
     this.lakehouse = lakehouse;
   }
 
-  @Option(names = "--la", required = true, paramLabel = "NAME",
-      description = "the council, as ONS or CQC names it (e.g. Oldham); matched case-insensitively")
+  @Option(names = "--la", paramLabel = "NAME",
+      description = "the council, as ONS or CQC names it (e.g. Oldham); matched case-insensitively (required unless --scale national)")
   String la;
 
-  @Option(names = "--months", defaultValue = "12", paramLabel = "N", description = "full calendar months in the window (default ${DEFAULT-VALUE})")
-  int months;
+  @Option(names = "--scale", defaultValue = "council", paramLabel = "council|national",
+      description = {"council (default): one council's data set for its real CQC locations;",
+          "national: synthetic services over every English council (--services), councils' returns as monthly bulk CSVs,",
+          "and a CQC locations export per month under cqc/; needs no warehouse"})
+  String scale;
+
+  @Option(names = "--services", defaultValue = "34000", paramLabel = "N",
+      description = "national scale: services in all (default ${DEFAULT-VALUE}: with 60 months, over 100 million measure rows)")
+  int services;
+
+  @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "national scale: councils generated at once (default ${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(names = "--months", paramLabel = "N", description = "full calendar months in the window (default 12; national 60)")
+  Integer months;
 
   @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "random seed (default ${DEFAULT-VALUE})")
   long seed;
@@ -66,9 +81,9 @@ public class GenerateCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
   Path out;
 
-  @Option(names = "--fault-rate", defaultValue = "0", paramLabel = "R",
-      description = "probability that a submission carries one data-quality fault, 0 to 1 (default ${DEFAULT-VALUE}: all clean)")
-  double faultRate;
+  @Option(names = "--fault-rate", paramLabel = "R",
+      description = "probability that a submission carries one data-quality fault, 0 to 1 (default 0: all clean; national 0.05)")
+  Double faultRate;
 
   @Option(names = "--as-of", paramLabel = "DATE",
       description = {"the day the data set is as of (YYYY-MM-DD); the window is the N full months before its month.",
@@ -77,13 +92,29 @@ public class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    boolean national = "national".equalsIgnoreCase(scale);
+    if (!national && !"council".equalsIgnoreCase(scale)) {
+      throw new IllegalArgumentException("--scale must be council or national: " + scale);
+    }
+    if (months == null) {
+      months = national ? 60 : 12;
+    }
     if (months < 1 || months > 120) {
       throw new IllegalArgumentException("--months must be between 1 and 120: " + months);
+    }
+    if (faultRate == null) {
+      faultRate = national ? 0.05 : 0.0;
     }
     if (!(faultRate >= 0 && faultRate <= 1)) {
       throw new IllegalArgumentException("--fault-rate must be between 0 and 1: " + faultRate);
     }
     MeasureCatalogue catalogue = MeasureCatalogue.load(lakehouse.properties().getSeedsDir());
+    if (national) {
+      return national(catalogue);
+    }
+    if (la == null || la.isBlank()) {
+      throw new IllegalArgumentException("--la is required (the council to generate for), unless --scale national");
+    }
     SparkSession spark = lakehouse.spark();
     List<Row> rows;
     LocalDate snapshot;
@@ -138,6 +169,18 @@ public class GenerateCommand implements Callable<Integer> {
     return 0;
   }
 
+  private int national(MeasureCatalogue catalogue) {
+    List<NationalDataGenerator.Council> councils = EnglishCouncils.load(lakehouse.properties().getSeedsDir());
+    clearPreviousOutput(out);
+    long t0 = System.nanoTime();
+    NationalDataGenerator.NationalSummary summary = NationalDataGenerator.builder().councils(councils).services(services).months(months)
+        .seed(seed).faultRate(faultRate).asOf(asOf != null ? asOf : LocalDate.of(2025, 10, 1)).catalogue(catalogue).threads(threads).build()
+        .generate(out);
+    System.out.print(summary.render());
+    System.out.printf(java.util.Locale.ROOT, "  written to %s in %.1f s%n", out.toAbsolutePath().normalize(), (System.nanoTime() - t0) / 1e9);
+    return 0;
+  }
+
   private static String firstLine(String s) {
     if (s == null) {
       return "table not found";
@@ -159,6 +202,16 @@ public class GenerateCommand implements Callable<Integer> {
       }
       for (String f : CouncilDataGenerator.TOP_LEVEL_FILES) {
         Files.deleteIfExists(dir.resolve(f));
+      }
+      // a national run's own files
+      Files.deleteIfExists(dir.resolve("councils.csv"));
+      Path cqc = dir.resolve("cqc");
+      if (Files.isDirectory(cqc)) {
+        try (Stream<Path> files = Files.list(cqc)) {
+          for (Path p : files.filter(p -> p.getFileName().toString().matches("asc_locations_\\d{4}-\\d{2}-\\d{2}\\.csv")).toList()) {
+            Files.delete(p);
+          }
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clear the earlier output in " + dir + ": " + e.getMessage(), e);
