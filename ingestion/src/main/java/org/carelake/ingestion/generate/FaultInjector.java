@@ -165,6 +165,17 @@ final class FaultInjector {
           sub.truth.put(code, Integer.toString(x));
           room -= x;
         }
+      } else if (f.rule().equals("order_of_magnitude_jump") && f.measureCode() != null) {
+        // a true figure ten times off what an earlier (possibly faulty) return said: over long windows the value model
+        // can drift that far; a clean provider would report in line with its recent returns
+        List<SubmissionRules.Received> h = history(received);
+        List<SubmissionRules.Received> recent = h.subList(Math.max(0, h.size() - 3), h.size());
+        sub.measures.stream().filter(m -> m.code().equals(f.measureCode())).findFirst().ifPresent(m -> {
+          Double base = SubmissionRules.median(m, recent);
+          if (base != null) {
+            sub.truth.put(m.code(), Long.toString(Math.round(base)));
+          }
+        });
       } else if (f.rule().equals("copied_from_previous")) {
         for (String code : new String[] {"SP_REVIEWS_COMPLETED", "CC_COMPLIMENTS", "HR_SPOT_CHECKS", "SD_UNPLANNED_REVIEWS"}) {
           if (sub.truth.containsKey(code)) {

@@ -74,7 +74,14 @@ public final class ReturnsIngestor {
    * @param uploadedAt submission time for returns that do not carry one (the portal's upload time); default now
    */
   public IngestReport ingest(Path path, Optional<Instant> uploadedAt) {
-    List<Path> files = files(path);
+    return ingest(files(path), uploadedAt);
+  }
+
+  /** Lands these return files as one batch (a folder's files, or a chosen set of them). */
+  public IngestReport ingest(List<Path> files, Optional<Instant> uploadedAt) {
+    if (files.isEmpty()) {
+      throw new UnreadableSourceException("no return files to land");
+    }
     if (files.size() > 1 && totalBytes(files) >= distributedBytes) {
       return new DistributedReturns(lander, new FileGate(catalogue, Timestamp.from(clock.instant()),
           Timestamp.from(uploadedAt.orElse(clock.instant())), UUID.randomUUID().toString())).ingest(files);

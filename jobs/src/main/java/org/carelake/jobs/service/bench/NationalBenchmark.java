@@ -1,0 +1,244 @@
+package org.carelake.jobs.service.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.carelake.ingestion.IngestReport;
+import org.carelake.ingestion.Lander;
+import org.carelake.ingestion.contracts.ContractRegisterIngestor;
+import org.carelake.ingestion.council.ContractActionIngestor;
+import org.carelake.ingestion.council.SafeguardingIngestor;
+import org.carelake.ingestion.council.VisitIngestor;
+import org.carelake.ingestion.cqc.CqcApiSettings;
+import org.carelake.ingestion.cqc.CqcIngestor;
+import org.carelake.ingestion.returns.MeasureCatalogue;
+import org.carelake.ingestion.returns.ReturnsIngestor;
+import org.carelake.jobs.config.SqlEndpointProperties;
+import org.carelake.jobs.service.Lakehouse;
+import org.carelake.jobs.service.PseudonymisationKeys;
+import org.carelake.jobs.service.SqlEndpoint;
+import org.carelake.jobs.service.WarehouseBuild;
+import org.carelake.transforms.ModelRunner;
+import org.springframework.stereotype.Service;
+
+/**
+ * The national-scale benchmark: lands a generated data set in a fresh home, builds, adds the newest month and
+ * refreshes, and queries the marts as the dashboards do, each step against a reference measured in the same run on
+ * the same data. The caller must give it the home before anything starts the SparkSession.
+ */
+@Service
+public class NationalBenchmark {
+
+  /** The long return CSV as plain Spark reads it for the reference: the same columns, typed as the raw table types them. */
+  static final StructType RETURN_CSV = new StructType().add("provider_id", DataTypes.StringType).add("location_id", DataTypes.StringType)
+      .add("return_type", DataTypes.StringType).add("period_start", DataTypes.DateType).add("period_end", DataTypes.DateType)
+      .add("submitted_at", DataTypes.TimestampType).add("measure_code", DataTypes.StringType).add("value", DataTypes.StringType)
+      .add("comment", DataTypes.StringType);
+
+  private final Lakehouse lakehouse;
+  private final WarehouseBuild build;
+  private final SqlEndpoint endpoint;
+  private final SqlEndpointProperties endpointProperties;
+  private final PseudonymisationKeys keys;
+  private final List<PeerRebuild> peers;
+
+  public NationalBenchmark(Lakehouse lakehouse, WarehouseBuild build, SqlEndpoint endpoint, SqlEndpointProperties endpointProperties,
+      PseudonymisationKeys keys, org.springframework.beans.factory.ObjectProvider<PeerRebuild> peers) {
+    this.lakehouse = lakehouse;
+    this.build = build;
+    this.endpoint = endpoint;
+    this.endpointProperties = endpointProperties;
+    this.keys = keys;
+    this.peers = peers.orderedStream().toList();
+  }
+
+  /** A full rebuild of the same models by another engine over the same Parquet (DuckDB). */
+  public interface PeerRebuild {
+    String name();
+
+    /** Runs every model; the result says which it could not run. */
+    PeerResult rebuild(SparkSession spark, Path workDir);
+  }
+
+  public record PeerResult(String engine, double seconds, int modelsRun, int modelsTotal, List<String> failed, String detail) {}
+
+  /** One measured step. ratio and goal are text as printed; met is null where there is no goal. */
+  public record Step(String name, double seconds, String reference, double referenceSeconds, String ratio, String goal, Boolean met,
+      PeakMemory.Peak memory, String detail) {}
+
+  public record Report(List<Step> steps, List<String> notes) {}
+
+  public Report run(BenchmarkData data, int sqlPort, int queryRepeats, Consumer<String> progress) throws Exception {
+    SparkSession spark = lakehouse.spark();
+    Path work = lakehouse.home().resolve("bench-work");
+    deleteTree(work);
+    Files.createDirectories(work);
+    List<Step> steps = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    Lander lander = new Lander(spark);
+    MeasureCatalogue catalogue = MeasureCatalogue.load(lakehouse.properties().getSeedsDir());
+    List<String> paths = data.historyReturns().stream().map(p -> p.toAbsolutePath().toString()).toList();
+
+    progress.accept("reading the return files once so both sides start with them in the page cache");
+    long lines = spark.read().text(paths.toArray(String[]::new)).count();
+    long csvRows = lines - paths.size();
+
+    progress.accept("reference: plain Spark reads the same " + paths.size() + " CSV files and writes Parquet");
+    PeakMemory.reset();
+    double ref = time(() -> spark.read().schema(RETURN_CSV).option("header", "true").option("mode", "PERMISSIVE").csv(paths.toArray(String[]::new))
+        .write().option("compression", "zstd").parquet(work.resolve("reference-parquet").toString()));
+    PeakMemory.Peak refMemory = PeakMemory.read();
+    deleteTree(work.resolve("reference-parquet"));
+
+    progress.accept("carelake: ingest returns (parse, gate, land with lineage, quarantine, manifest)");
+    PeakMemory.reset();
+    IngestReport[] returns = new IngestReport[1];
+    double ingest = time(() -> returns[0] = new ReturnsIngestor(lander, catalogue, Clock.systemUTC()).ingest(data.historyReturns(), Optional.empty()));
+    steps.add(new Step("1. ingest returns", ingest, "plain Spark CSV → Parquet (zstd)", ref, ratio(ref / ingest), "≥ 0.75×", ref / ingest >= 0.75,
+        PeakMemory.read(), String.format(Locale.ROOT, "%,d files, %,d rows: %,d landed, %,d quarantined (%,.0f rows/s; reference %,.0f rows/s, peak RSS %s)",
+            paths.size(), csvRows, returns[0].landed(), returns[0].quarantined(), csvRows / ingest, csvRows / ref, mb(refMemory.rssBytes()))));
+
+    progress.accept("carelake: the other sources (" + data.historyCqc().size() + " CQC exports, contracts, visits, safeguarding, actions)");
+    PeakMemory.reset();
+    double others = time(() -> {
+      CqcIngestor cqc = new CqcIngestor(lander, new CqcApiSettings(null, 1000, 1, Duration.ofSeconds(1)), Clock.systemUTC());
+      for (Path f : data.historyCqc()) {
+        cqc.ingest(f.toString(), Optional.of(BenchmarkData.snapshotDate(f)));
+      }
+      new ContractRegisterIngestor(lander, Clock.systemUTC()).ingest(data.contracts());
+      new VisitIngestor(lander, Clock.systemUTC()).ingest(data.visits());
+      keys.createKeyFileIfAbsent();
+      new SafeguardingIngestor(lander, keys.require(), Clock.systemUTC()).ingest(data.safeguarding());
+      new ContractActionIngestor(lander, Clock.systemUTC()).ingest(data.contractActions());
+    });
+    steps.add(new Step("   ingest other sources", others, "—", 0, "—", "—", null, PeakMemory.read(),
+        String.format(Locale.ROOT, "%,d rows in raw.cqc_asc_wide, %,d visits, %,d concerns", spark.table("raw.cqc_asc_wide").count(),
+            spark.table("raw.visit_record").count(), spark.table("raw.safeguarding_concern").count())));
+
+    progress.accept("carelake: full build of every model");
+    PeakMemory.reset();
+    WarehouseBuild.Outcome[] full = new WarehouseBuild.Outcome[1];
+    double fullBuild = time(() -> full[0] = build.build());
+    PeakMemory.Peak fullMemory = PeakMemory.read();
+    double fullModels = modelSeconds(full[0]);
+    if (!full[0].passed()) {
+      notes.add("the full build broke a contract: " + full[0].models().stream().filter(m -> !m.passed()).map(ModelRunner.ModelResult::table).toList());
+    }
+    notes.add("full build, slowest models: " + slowest(full[0]));
+
+    for (PeerRebuild peer : peers) {
+      progress.accept("reference: " + peer.name() + " runs the same model SQL over the same Parquet");
+      PeakMemory.reset();
+      PeerResult p = peer.rebuild(spark, work);
+      PeakMemory.Peak peerMemory = PeakMemory.read();
+      boolean complete = p.failed().isEmpty();
+      steps.add(new Step("2. full rebuild (models)", fullModels, p.engine() + ", same SQL, same Parquet", p.seconds(), ratio(fullModels / p.seconds()),
+          "≤ 2× " + p.engine(), complete ? fullModels / p.seconds() <= 2 : null, fullMemory,
+          String.format(Locale.ROOT, "%d models; %s ran %d of %d%s; %s peak RSS %s%s", full[0].models().size(), p.engine(), p.modelsRun(), p.modelsTotal(),
+              complete ? "" : " (could not run: " + String.join(", ", p.failed()) + ")", p.engine(), mb(peerMemory.rssBytes()),
+              p.detail() == null ? "" : "; " + p.detail())));
+    }
+    steps.add(new Step("   full build (models, contracts, Deequ checks, run history)", fullBuild, "—", 0, "—", "—", null, fullMemory,
+        String.format(Locale.ROOT, "model SQL %.1f s of it", fullModels)));
+
+    progress.accept("carelake: a new month arrives (" + data.newMonthReturns().size() + " return files, the CQC export of "
+        + BenchmarkData.snapshotDate(data.newMonthCqc()) + ")");
+    PeakMemory.reset();
+    IngestReport[] month = new IngestReport[1];
+    double monthIngest = time(() -> {
+      month[0] = new ReturnsIngestor(lander, catalogue, Clock.systemUTC()).ingest(data.newMonthReturns(), Optional.empty());
+      new CqcIngestor(lander, new CqcApiSettings(null, 1000, 1, Duration.ofSeconds(1)), Clock.systemUTC())
+          .ingest(data.newMonthCqc().toString(), Optional.of(BenchmarkData.snapshotDate(data.newMonthCqc())));
+    });
+    steps.add(new Step("   ingest the new month", monthIngest, "—", 0, "—", "—", null, PeakMemory.read(),
+        String.format(Locale.ROOT, "%,d return rows landed, and one CQC export", month[0].landed())));
+
+    progress.accept("carelake: refresh the marts after the new month");
+    PeakMemory.reset();
+    WarehouseBuild.Outcome[] refresh = new WarehouseBuild.Outcome[1];
+    double refreshed = time(() -> refresh[0] = build.build());
+    steps.add(new Step("3. refresh after one new month", refreshed, "full build", fullBuild, percent(refreshed / fullBuild), "≤ 5% of full",
+        refreshed / fullBuild <= 0.05, PeakMemory.read(), "slowest models: " + slowest(refresh[0])));
+
+    progress.accept("dashboard queries over JDBC");
+    endpointProperties.setPort(sqlPort);
+    String url = endpoint.start().replace("/default", "/marts");
+    List<DashboardQueries.Query> queries = DashboardQueries.fromBundle(bundle());
+    PeakMemory.reset();
+    DashboardQueries.Timings q = DashboardQueries.run(url, queries, queryRepeats);
+    steps.add(new Step("4. dashboard queries (JDBC, p50 / p95)", q.p50(), "p95", q.p95(), String.format(Locale.ROOT, "p95 %.2f s", q.p95()),
+        "p95 < 1 s", q.p95() < 1.0, PeakMemory.read(), String.format(Locale.ROOT, "%d queries × %d runs after a warm-up; max %.2f s; slowest %s (median %.2f s)",
+            q.queries(), queryRepeats, q.max(), q.slowest(), q.slowestMedian())));
+    deleteTree(work);
+    return new Report(steps, notes);
+  }
+
+  private static Path bundle() {
+    String root = System.getenv("CARELAKE_ROOT");
+    Path bundle = Path.of(root == null ? "." : root).resolve("dashboards/bundle");
+    if (!Files.isDirectory(bundle)) {
+      throw new IllegalStateException("dashboards/bundle not found under " + bundle.getParent().getParent()
+          + " (run through the ./carelake launcher, which sets CARELAKE_ROOT)");
+    }
+    return bundle;
+  }
+
+  private static double modelSeconds(WarehouseBuild.Outcome o) {
+    return o.models().stream().mapToLong(m -> m.took().toMillis()).sum() / 1000.0;
+  }
+
+  private static String slowest(WarehouseBuild.Outcome o) {
+    double total = modelSeconds(o);
+    return o.models().stream().sorted(Comparator.comparing(ModelRunner.ModelResult::took).reversed()).limit(6)
+        .map(m -> String.format(Locale.ROOT, "%s %.1f s (%.0f%%)", m.table(), m.took().toMillis() / 1000.0, 100.0 * m.took().toMillis() / 1000.0 / total))
+        .reduce((a, b) -> a + ", " + b).orElse("");
+  }
+
+  interface Action {
+    void run() throws Exception;
+  }
+
+  static double time(Action a) throws Exception {
+    long t0 = System.nanoTime();
+    a.run();
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  static String ratio(double r) {
+    return String.format(Locale.ROOT, "%.2f×", r);
+  }
+
+  static String percent(double r) {
+    return String.format(Locale.ROOT, "%.1f%%", 100 * r);
+  }
+
+  static String mb(long bytes) {
+    return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%,.0f MB", bytes / 1e6);
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}
