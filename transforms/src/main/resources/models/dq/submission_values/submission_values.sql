@@ -25,11 +25,11 @@ returns as (
 select
     r.submission_id, r.provider_id, r.location_id, r.return_type, r.period_start, r.period_end,
     r.v, r.t,
-    size(r.t) as measure_count,
+    cardinality(r.t) as measure_count,
     c.measure_group, c.capacity_beds, c.cqc_beds,
     lag(r.submission_id) over w as previous_submission_id,
     lag(r.period_start) over w as previous_period_start,
-    lag(size(r.t)) over w as previous_measure_count
+    lag(cardinality(r.t)) over w as previous_measure_count
 from returns r
 left join contracts c on c.location_id = r.location_id
 window w as (partition by r.location_id, r.return_type order by r.period_start)

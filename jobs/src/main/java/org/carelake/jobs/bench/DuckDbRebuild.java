@@ -1,0 +1,180 @@
+package org.carelake.jobs.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark's peer: every model rebuilt by an in-process DuckDB over the same Parquet data files Spark reads.
+ * Views {@code raw.x} / {@code ref.x} over {@code read_parquet([...])} of the given files, the macros in
+ * {@code bench/macros.sql}, then {@code CREATE OR REPLACE TABLE <layer>.<name> AS <sql>} for each model in order,
+ * each timed. A model DuckDB cannot run is recorded with its error (and the run goes on: models that read it then
+ * fail too, and say so); nothing is hidden. The database is a file under the work directory, kept after the run so
+ * {@link MartComparison} can read the tables.
+ */
+public final class DuckDbRebuild {
+
+  /** One model as DuckDB SQL: {@code table} is {@code <layer>.<name>}, {@code sql} a SELECT. */
+  public record DuckDbModel(String table, String sql) {
+    public DuckDbModel {
+      Objects.requireNonNull(table, "table");
+      Objects.requireNonNull(sql, "sql");
+    }
+  }
+
+  /** One model's outcome: rows and seconds when it ran, else DuckDB's error. */
+  public record ModelRun(String table, double seconds, long rows, Optional<String> error) {
+    public boolean ok() {
+      return error.isEmpty();
+    }
+  }
+
+  /** The whole rebuild: models in build order; {@code totalSeconds} includes the views and macros. */
+  public record Result(Path database, List<ModelRun> models, double totalSeconds) {
+    public Result {
+      models = List.copyOf(models);
+    }
+
+    public List<ModelRun> failed() {
+      return models.stream().filter(m -> !m.ok()).toList();
+    }
+
+    public boolean allOk() {
+      return failed().isEmpty();
+    }
+  }
+
+  static final List<String> SCHEMAS = List.of("raw", "ref", "staging", "core", "dq", "marts");
+  private static final Pattern TABLE_NAME = Pattern.compile("(raw|ref|staging|core|dq|marts)\\.[a-z_][a-z0-9_]*");
+
+  private final Path workDir;
+  private final int threads;
+  private final String memoryLimit;
+
+  /**
+   * @param workDir where the DuckDB database file ({@code rebuild.duckdb}) and its spill files go
+   * @param threads DuckDB's worker threads (the bench uses the same count as Spark's local[n])
+   * @param memoryLimit DuckDB's memory limit, e.g. {@code "4GB"}
+   */
+  public DuckDbRebuild(Path workDir, int threads, String memoryLimit) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1");
+    }
+    if (!memoryLimit.matches("\\d+(\\.\\d+)?\\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)")) {
+      throw new IllegalArgumentException("memory limit like 4GB expected, got " + memoryLimit);
+    }
+    this.workDir = workDir;
+    this.threads = threads;
+    this.memoryLimit = memoryLimit;
+  }
+
+  public Path database() {
+    return workDir.resolve("rebuild.duckdb");
+  }
+
+  /**
+   * @param inputs the data files of each raw.* and ref.* table ({@code table -> Parquet paths}); the caller
+   *     lists them from the Iceberg snapshot Spark reads and must not pass tables with delete files
+   *     ({@link IcebergDataFiles} checks)
+   * @param models the models in build order, as DuckDB SQL
+   */
+  public Result run(Map<String, List<String>> inputs, List<DuckDbModel> models) {
+    try {
+      Files.createDirectories(workDir);
+      Files.deleteIfExists(database());
+      Files.deleteIfExists(workDir.resolve("rebuild.duckdb.wal"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    long start = System.nanoTime();
+    List<ModelRun> runs = new ArrayList<>();
+    try (Connection c = open(database()); Statement s = c.createStatement()) {
+      s.execute("SET threads = " + threads);
+      s.execute("SET memory_limit = '" + memoryLimit + "'");
+      s.execute("SET temp_directory = '" + literal(workDir.resolve("tmp").toString()) + "'");
+      s.execute("SET TimeZone = 'UTC'"); // Spark's session time zone (LakehouseSession)
+      for (String schema : SCHEMAS) {
+        s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+      }
+      for (Map.Entry<String, List<String>> in : new LinkedHashMap<>(inputs).entrySet()) {
+        s.execute("CREATE OR REPLACE VIEW " + checkedName(in.getKey()) + " AS " + readParquet(in.getKey(), in.getValue()));
+      }
+      s.execute(resource("bench/macros.sql"));
+      for (DuckDbModel m : models) {
+        String table = checkedName(m.table());
+        long t0 = System.nanoTime();
+        try {
+          s.execute("CREATE OR REPLACE TABLE " + table + " AS " + m.sql());
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          long rows;
+          try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            rows = rs.getLong(1);
+          }
+          runs.add(new ModelRun(m.table(), seconds, rows, Optional.empty()));
+        } catch (SQLException e) {
+          runs.add(new ModelRun(m.table(), (System.nanoTime() - t0) / 1e9, 0, Optional.of(e.getMessage())));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("DuckDB rebuild could not set up: " + e.getMessage(), e);
+    }
+    return new Result(database(), runs, (System.nanoTime() - start) / 1e9);
+  }
+
+  static Connection open(Path database) throws SQLException {
+    return DriverManager.getConnection("jdbc:duckdb:" + database.toAbsolutePath());
+  }
+
+  static String readParquet(String table, List<String> files) {
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException(table + " has no data files: DuckDB cannot read an empty Parquet list");
+    }
+    StringBuilder sb = new StringBuilder("SELECT * FROM read_parquet([");
+    for (int i = 0; i < files.size(); i++) {
+      String f = files.get(i);
+      if (f.startsWith("file:")) {
+        f = f.substring("file:".length());
+      }
+      sb.append(i == 0 ? "" : ", ").append('\'').append(literal(f)).append('\'');
+    }
+    return sb.append("])").toString();
+  }
+
+  static String checkedName(String table) {
+    if (!TABLE_NAME.matcher(table).matches()) {
+      throw new IllegalArgumentException("not a <layer>.<name> table name: " + table);
+    }
+    return table;
+  }
+
+  static String literal(String s) {
+    return s.replace("'", "''");
+  }
+
+  static String resource(String path) {
+    try (InputStream in = DuckDbRebuild.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
