@@ -80,7 +80,8 @@ public class BenchCommand implements Callable<Integer> {
     // the benchmark's own fresh warehouse: set before anything starts the SparkSession
     lakehouse.properties().setHome(home);
     long t0 = System.nanoTime();
-    NationalBenchmark.Report report = benchmark.run(d, sqlPort, repeats, p -> System.out.println("bench: " + p));
+    NationalBenchmark.Report report = benchmark.run(d, sqlPort, repeats, p -> System.out.println("bench: " + p),
+        s -> System.out.println("bench: done: " + row(s)));
     String text = render(report, d, generated, (System.nanoTime() - t0) / 1e9);
     System.out.println();
     System.out.print(text);
@@ -105,15 +106,19 @@ public class BenchCommand implements Callable<Integer> {
         lakehouse.spark().sparkContext().defaultParallelism(), lakehouse.spark().conf().get("spark.sql.shuffle.partitions")));
     b.append("| step | carelake | reference | ratio | goal | met | peak RSS | peak heap | detail |\n|---|---|---|---|---|---|---|---|---|\n");
     for (NationalBenchmark.Step s : r.steps()) {
-      b.append(String.format(Locale.ROOT, "| %s | %.1f s | %s | %s | %s | %s | %s | %s | %s |%n", s.name(), s.seconds(),
-          s.referenceSeconds() > 0 ? s.reference() + ": " + String.format(Locale.ROOT, "%.1f s", s.referenceSeconds()) : s.reference(), s.ratio(),
-          s.goal(), s.met() == null ? "—" : s.met() ? "yes" : "**no**", mb(s.memory().rssBytes()), mb(s.memory().heapBytes()), s.detail()));
+      b.append(row(s)).append('\n');
     }
     if (!r.notes().isEmpty()) {
       b.append('\n');
       r.notes().forEach(n -> b.append("- ").append(n).append('\n'));
     }
     return b.toString();
+  }
+
+  static String row(NationalBenchmark.Step s) {
+    return String.format(Locale.ROOT, "| %s | %.1f s | %s | %s | %s | %s | %s | %s | %s |", s.name(), s.seconds(),
+        s.referenceSeconds() > 0 ? s.reference() + ": " + String.format(Locale.ROOT, "%.1f s", s.referenceSeconds()) : s.reference(), s.ratio(),
+        s.goal(), s.met() == null ? "—" : s.met() ? "yes" : "**no**", mb(s.memory().rssBytes()), mb(s.memory().heapBytes()), s.detail());
   }
 
   private static String mb(long bytes) {

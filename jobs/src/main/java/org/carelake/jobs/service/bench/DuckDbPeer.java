@@ -1,0 +1,72 @@
+package org.carelake.jobs.service.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.SparkSession;
+import org.carelake.jobs.bench.DuckDbRebuild;
+import org.carelake.jobs.bench.IcebergDataFiles;
+import org.carelake.jobs.bench.MartComparison;
+import org.carelake.jobs.bench.SqlTranslator;
+import org.carelake.jobs.service.Lakehouse;
+import org.carelake.transforms.Model;
+import org.carelake.transforms.Models;
+import org.springframework.stereotype.Service;
+
+/**
+ * DuckDB as the benchmark's peer: every model's SQL translated with SQLGlot, run in DuckDB over the Parquet data files
+ * of the same Iceberg snapshots the Spark build read, and its tables compared with Spark's row for row.
+ */
+@Service
+public class DuckDbPeer implements NationalBenchmark.PeerRebuild {
+
+  private final Lakehouse lakehouse;
+
+  public DuckDbPeer(Lakehouse lakehouse) {
+    this.lakehouse = lakehouse;
+  }
+
+  @Override
+  public String name() {
+    return "DuckDB";
+  }
+
+  @Override
+  public NationalBenchmark.PeerResult rebuild(SparkSession spark, Path workDir) {
+    List<Model> models = Models.load().all();
+    Map<String, String> sparkSql = new LinkedHashMap<>();
+    Set<String> landed = new TreeSet<>();
+    for (Model m : models) {
+      sparkSql.put(m.table(), m.sql());
+      m.inputs().stream().filter(t -> t.startsWith("raw.") || t.startsWith("ref.")).forEach(landed::add);
+    }
+    // the venv outlives one bench home: it sits beside the homes, in <home>/bench
+    Map<String, SqlTranslator.Translation> translated = new SqlTranslator(lakehouse.home().getParent()).translate(sparkSql);
+    List<DuckDbRebuild.DuckDbModel> duck = new ArrayList<>();
+    List<String> untranslated = new ArrayList<>();
+    for (SqlTranslator.Translation t : translated.values()) {
+      if (t.ok()) {
+        duck.add(new DuckDbRebuild.DuckDbModel(t.table(), t.sql()));
+      } else {
+        untranslated.add(t.table());
+      }
+    }
+    Map<String, List<String>> inputs = IcebergDataFiles.of(spark, landed, workDir.resolve("empty-tables"));
+    DuckDbRebuild.Result r = new DuckDbRebuild(workDir.resolve("duckdb"), Runtime.getRuntime().availableProcessors(), "8GB").run(inputs, duck);
+    List<String> failed = new ArrayList<>(untranslated);
+    r.failed().forEach(f -> failed.add(f.table()));
+    double modelSeconds = r.models().stream().mapToDouble(DuckDbRebuild.ModelRun::seconds).sum();
+    List<MartComparison.TableComparison> same = MartComparison.compare(r.database(),
+        IcebergDataFiles.of(spark, models.stream().map(Model::table).toList(), workDir.resolve("empty-tables")), Set.of("detected_at"));
+    long matching = same.stream().filter(MartComparison.TableComparison::matches).count();
+    List<String> differing = same.stream().filter(c -> !c.matches()).map(MartComparison.TableComparison::table).toList();
+    String detail = String.format(Locale.ROOT, "%d of %d tables identical to Spark's%s", matching, same.size(),
+        differing.isEmpty() ? "" : " (differ: " + String.join(", ", differing) + ")");
+    return new NationalBenchmark.PeerResult("DuckDB", modelSeconds, models.size() - failed.size(), models.size(), failed, detail);
+  }
+}
