@@ -159,6 +159,17 @@ class CarelakeCliIT {
   }
 
   @Test
+  void maintainReportsEveryTableItWasGivenAndRefusesAnUnknownOne() throws Exception {
+    CliRunner.Result r = cli.run("maintain", "--table", "raw.cqc_api_location", "--table", "marts.mart_ratings_benchmark", "--dry-run");
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stdout()).contains("nothing is changed").contains("raw.cqc_api_location").contains("marts.mart_ratings_benchmark")
+        .contains("2 tables");
+    CliRunner.Result unknown = cli.run("maintain", "--table", "marts.no_such_mart");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.stderr()).contains("no table marts.no_such_mart");
+  }
+
+  @Test
   void sqlPrintsOnlyCsvOnStdout() throws Exception {
     CliRunner.Result r = cli.run("sql", "SELECT 1 AS one, 'a,b' AS two, CAST(NULL AS STRING) AS three");
     assertThat(r.exitCode()).isZero();

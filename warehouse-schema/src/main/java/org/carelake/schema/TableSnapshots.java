@@ -33,6 +33,20 @@ public final class TableSnapshots {
     return load(table).flatMap(t -> Optional.ofNullable(t.snapshot(snapshotId)).map(s -> of(table, s)));
   }
 
+  /** The oldest snapshot the table still keeps (older ones were expired), empty for a table never written. */
+  public Optional<TableSnapshot> oldest(String table) {
+    return load(table).flatMap(t -> {
+      t.refresh();
+      Snapshot oldest = null;
+      for (Snapshot s : t.snapshots()) {
+        if (oldest == null || s.timestampMillis() < oldest.timestampMillis()) {
+          oldest = s;
+        }
+      }
+      return Optional.ofNullable(oldest).map(s -> of(table, s));
+    });
+  }
+
   /** The snapshot that was current at {@code time}; empty when the table had none then. */
   public Optional<TableSnapshot> asOf(String table, Instant time) {
     return load(table).flatMap(t -> {

@@ -18,6 +18,7 @@ import org.carelake.schema.ColumnSpec;
 import org.carelake.schema.TableContract;
 import org.carelake.schema.TableSnapshots;
 import org.carelake.schema.TableSnapshots.TableSnapshot;
+import org.carelake.jobs.config.MaintenanceProperties;
 import org.carelake.jobs.service.Lakehouse;
 import org.springframework.stereotype.Service;
 
@@ -49,10 +50,18 @@ public class TableQuery {
 
   private final Lakehouse lakehouse;
   private final ServedTables tables;
+  private final MaintenanceProperties maintenance;
 
-  public TableQuery(Lakehouse lakehouse, ServedTables tables) {
+  public TableQuery(Lakehouse lakehouse, ServedTables tables, MaintenanceProperties maintenance) {
     this.lakehouse = lakehouse;
     this.tables = tables;
+    this.maintenance = maintenance;
+  }
+
+  /** The retention in words, with the oldest snapshot kept: what a request for an expired snapshot needs to know. */
+  private String retention(TableSnapshots snapshots, TableContract contract) {
+    String oldest = snapshots.oldest(contract.table()).map(o -> "; the oldest kept is " + o.snapshotId() + " of " + o.committedAt()).orElse("");
+    return "snapshots older than " + maintenance.describe() + ", are expired by `carelake maintain`" + oldest;
   }
 
   /** The snapshot a request would read. */
@@ -65,10 +74,14 @@ public class TableQuery {
     if (when.snapshotId() != null) {
       return snapshots.byId(contract.table(), when.snapshotId())
           .orElseThrow(() -> new NotFoundException(contract.name() + " has no snapshot " + when.snapshotId()
-              + " (expired or from another table); see GET /api/v1/tables/" + contract.name() + "/snapshots"));
+              + ": either it was expired (" + retention(snapshots, contract) + ") or it is another table's; see GET /api/v1/tables/"
+              + contract.name() + "/snapshots"));
     }
-    return snapshots.asOf(contract.table(), when.time())
-        .orElseThrow(() -> new NotFoundException(contract.name() + " had not been built at " + when.time()));
+    return snapshots.asOf(contract.table(), when.time()).orElseThrow(() -> snapshots.oldest(contract.table())
+        .filter(oldest -> when.time().isBefore(oldest.committedAt()))
+        .map(oldest -> new NotFoundException(contract.name() + " has no snapshot at " + when.time() + ": time travel reaches back to "
+            + oldest.committedAt() + " only (" + retention(snapshots, contract) + ")"))
+        .orElseGet(() -> new NotFoundException(contract.name() + " had not been built at " + when.time())));
   }
 
   public Page query(Request r) {
