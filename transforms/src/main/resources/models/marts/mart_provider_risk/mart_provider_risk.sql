@@ -107,7 +107,9 @@ component_values as (
     select s.contract_id, 'cqc_overall' as component,
            case r.overall when 'Inadequate' then 1.0 when 'Requires improvement' then 0.6 when 'Good' then 0.0 when 'Outstanding' then 0.0 else 0.3 end as value,
            case when r.overall is null then 'not yet rated by CQC'
-                else concat('CQC rates the service ', r.overall, ' overall (report ', cast(r.overall_date as string), ')') end as detail
+                -- the adult social care export carries no report date: the rating is still a reason
+                else concat('CQC rates the service ', r.overall, ' overall',
+                            coalesce(concat(' (report ', cast(r.overall_date as string), ')'), '')) end as detail
     from services s join ratings r on r.contract_id = s.contract_id
 
     union all
@@ -119,7 +121,8 @@ component_values as (
     select s.contract_id, 'cqc_rating_age',
            -- a service never rated scores under cqc_overall, not twice
            case when r.age_days is null then 0.0 else greatest(0.0, least(1.0, (r.age_days / 365.25 - 2) / 3)) end,
-           case when r.age_days is null then 'no CQC rating to go by'
+           case when r.age_days is null and r.overall is not null then 'CQC rating date not published'
+                when r.age_days is null then 'no CQC rating to go by'
                 else concat('CQC rating is ', cast(round(r.age_days / 365.25, 1) as string), ' years old') end
     from services s join ratings r on r.contract_id = s.contract_id
 

@@ -57,7 +57,7 @@ public class DuckDbPeer implements NationalBenchmark.PeerRebuild {
       }
     }
     Map<String, List<String>> inputs = IcebergDataFiles.of(spark, landed, workDir.resolve("empty-tables"));
-    DuckDbRebuild.Result r = new DuckDbRebuild(workDir.resolve("duckdb"), Runtime.getRuntime().availableProcessors(), "8GB").run(inputs, duck);
+    DuckDbRebuild.Result r = new DuckDbRebuild(workDir.resolve("duckdb"), Runtime.getRuntime().availableProcessors(), "6GB").run(inputs, duck);
     List<String> failed = new ArrayList<>(untranslated);
     r.failed().forEach(f -> failed.add(f.table()));
     double modelSeconds = r.models().stream().mapToDouble(DuckDbRebuild.ModelRun::seconds).sum();
@@ -65,8 +65,10 @@ public class DuckDbPeer implements NationalBenchmark.PeerRebuild {
         IcebergDataFiles.of(spark, models.stream().map(Model::table).toList(), workDir.resolve("empty-tables")), Set.of("detected_at"));
     long matching = same.stream().filter(MartComparison.TableComparison::matches).count();
     List<String> differing = same.stream().filter(c -> !c.matches()).map(MartComparison.TableComparison::table).toList();
-    String detail = String.format(Locale.ROOT, "%d of %d tables identical to Spark's%s", matching, same.size(),
-        differing.isEmpty() ? "" : " (differ: " + String.join(", ", differing) + ")");
+    String slowest = r.models().stream().sorted(java.util.Comparator.comparingDouble(DuckDbRebuild.ModelRun::seconds).reversed()).limit(5)
+        .map(m -> String.format(Locale.ROOT, "%s %.1f s", m.table(), m.seconds())).collect(java.util.stream.Collectors.joining(", "));
+    String detail = String.format(Locale.ROOT, "%d of %d tables identical to Spark's%s; DuckDB's slowest: %s", matching, same.size(),
+        differing.isEmpty() ? "" : " (differ: " + String.join(", ", differing) + ")", slowest);
     return new NationalBenchmark.PeerResult("DuckDB", modelSeconds, models.size() - failed.size(), models.size(), failed, detail);
   }
 }
