@@ -58,6 +58,7 @@ public class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    String commit = Machine.commit(); // at the start: the tree may move on during a long run
     String scale = quick ? "quick" : "national";
     int n = services != null ? services : quick ? 1_500 : 34_000;
     int m = months != null ? months : quick ? 12 : 60;
@@ -82,7 +83,7 @@ public class BenchCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     NationalBenchmark.Report report = benchmark.run(d, sqlPort, repeats, p -> System.out.println("bench: " + p),
         s -> System.out.println("bench: done: " + row(s)));
-    String text = render(report, d, generated, (System.nanoTime() - t0) / 1e9);
+    String text = render(report, d, generated, (System.nanoTime() - t0) / 1e9, commit);
     System.out.println();
     System.out.print(text);
     if (record != null) {
@@ -92,12 +93,12 @@ public class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private String render(NationalBenchmark.Report r, BenchmarkData d, String generated, double seconds) {
+  private String render(NationalBenchmark.Report r, BenchmarkData d, String generated, double seconds, String commit) {
     StringBuilder b = new StringBuilder();
     b.append("### ").append(quick ? "Quick run" : "National run").append(", ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE))
         .append("\n\n");
     b.append("- command: `./carelake bench").append(quick ? " --quick" : "").append(data != null ? " --data <dir>" : "").append("`\n");
-    b.append("- commit: ").append(Machine.commit()).append('\n');
+    b.append("- commit: ").append(commit).append('\n');
     b.append("- machine: ").append(Machine.describe()).append('\n');
     b.append(String.format(Locale.ROOT, "- data: %s%s: %,d return files (%,.0f MB) of history + %,d files for the new month; %d CQC exports%n",
         d.dir().getFileName(), generated, d.historyReturns().size(), d.historyReturnBytes() / 1e6, d.newMonthReturns().size(),
