@@ -169,6 +169,24 @@ class CarelakeCliIT {
     assertThat(unknown.stderr()).contains("no table marts.no_such_mart");
   }
 
+  /**
+   * The benchmark command end to end on a tiny national data set (its figures are not asserted: benchmarks are a
+   * command, not timed tests); every step must run, DuckDB must run every model and agree with Spark table by table.
+   */
+  @Test
+  void benchRunsEveryStepOnATinyNationalDataSet() throws Exception {
+    CliRunner bench = new CliRunner(tmp.resolve("bench-home"), tmp);
+    Path record = tmp.resolve("bench.md");
+    CliRunner.Result r = bench.run("bench", "--quick", "--services", "160", "--months", "2", "--repeats", "1",
+        "--sql-port", Integer.toString(CliRunner.freePort()), "--record", record.toString());
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    String md = Files.readString(record);
+    assertThat(md).contains("| 1. ingest returns |", "| 2. full rebuild (models) |", "| 3. refresh after one new month |",
+        "| 4. dashboard queries (JDBC, p50 / p95) |", "- commit: ", "- machine: ");
+    assertThat(md).contains("DuckDB ran 34 of 34", "34 of 34 tables identical to Spark's").doesNotContain("failed", "broke a contract");
+    assertThat(md).containsPattern("\\| 1\\. ingest returns \\| [0-9.]+ s \\| plain Spark CSV → Parquet \\(zstd\\): [0-9.]+ s \\| [0-9.]+× \\|");
+  }
+
   @Test
   void sqlPrintsOnlyCsvOnStdout() throws Exception {
     CliRunner.Result r = cli.run("sql", "SELECT 1 AS one, 'a,b' AS two, CAST(NULL AS STRING) AS three");

@@ -67,7 +67,19 @@ public final class ReturnsIngestor {
 
   /** One measure line of a return, as text, whichever form it came in. */
   record Line(long sourceRow, String parseRule, String parseError, String providerId, String locationId, String returnType, String periodStart, String periodEnd,
-      String submittedAt, String measureCode, String value, String comment, String record) {}
+      String submittedAt, String measureCode, String value, String comment, String record, CSVRecord csv) {
+
+    Line(long sourceRow, String parseRule, String parseError, String providerId, String locationId, String returnType, String periodStart,
+        String periodEnd, String submittedAt, String measureCode, String value, String comment, String record) {
+      this(sourceRow, parseRule, parseError, providerId, locationId, returnType, periodStart, periodEnd, submittedAt, measureCode, value, comment,
+          record, null);
+    }
+
+    /** The line as read, for the quarantine: formatted only for a line that is refused. */
+    String recordText() {
+      return record != null ? record : csv != null ? CsvText.recordText(csv) : null;
+    }
+  }
 
   /**
    * @param path a return file (CSV or XLSX) or a folder of them
@@ -250,6 +262,9 @@ public final class ReturnsIngestor {
       throw new UnreadableSourceException(src.name() + ": not a monitoring return: the header lacks " + missing
           + " (a return has " + REQUIRED + ", optionally submitted_at and comment; or is the council's XLSX workbook)");
     }
+    // column positions once per file, not a map per line
+    int[] idx = Stream.of("provider_id", "location_id", "return_type", "period_start", "period_end", "submitted_at", "measure_code", "value", "comment")
+        .mapToInt(header::lastIndexOf).toArray(); // a repeated column: the last wins, as before
     List<Line> out = new ArrayList<>();
     for (CsvText.Record rec : csv.records()) {
       if (rec.record() == null) {
@@ -262,14 +277,14 @@ public final class ReturnsIngestor {
             null, null, null, null, null, null, null, null, null, CsvText.recordText(r)));
         continue;
       }
-      Map<String, String> v = new HashMap<>();
-      for (int i = 0; i < header.size(); i++) {
-        v.put(header.get(i), r.get(i));
-      }
-      out.add(new Line(rec.row(), null, null, v.get("provider_id"), v.get("location_id"), v.get("return_type"), v.get("period_start"),
-          v.get("period_end"), v.get("submitted_at"), v.get("measure_code"), v.get("value"), v.get("comment"), CsvText.recordText(r)));
+      out.add(new Line(rec.row(), null, null, at(r, idx[0]), at(r, idx[1]), at(r, idx[2]), at(r, idx[3]), at(r, idx[4]), at(r, idx[5]), at(r, idx[6]),
+          at(r, idx[7]), at(r, idx[8]), null, r));
     }
     return out;
+  }
+
+  private static String at(CSVRecord r, int i) {
+    return i < 0 ? null : r.get(i);
   }
 
   private static List<Line> readWorkbook(SourceBytes src) {
@@ -290,13 +305,18 @@ public final class ReturnsIngestor {
     record Key(String provider, String location, String type, LocalDate start) {}
     Map<Key, LocalDate> endByKey = new HashMap<>();
     Map<Key, Timestamp> submittedByKey = new HashMap<>();
-    Set<String> seenMeasure = new HashSet<>();
+    record SeenMeasure(Key key, String code) {}
+    Set<SeenMeasure> seenMeasure = new HashSet<>();
     String layout = "returns_" + format;
+    // a return repeats its period and submission time on every row: parse each text once (the profile's top frame)
+    Map<String, LocalDate> dates = new HashMap<>();
+    Map<String, Timestamp> timestamps = new HashMap<>();
+    Map<String, Boolean> validIds = new HashMap<>();
     for (Line l : lines) {
       Lineage at = base.atRow(l.sourceRow());
       String doc = blank(l.locationId()) ? null : l.locationId().trim();
       if (l.parseError() != null) {
-        rejections.add(new Rejection(at, layout, doc, l.parseRule(), l.parseError(), l.record()));
+        rejections.add(new Rejection(at, layout, doc, l.parseRule(), l.parseError(), l.recordText()));
         continue;
       }
       String problem = null;
@@ -304,15 +324,15 @@ public final class ReturnsIngestor {
       String provider = trim(l.providerId());
       String location = trim(l.locationId());
       String type = trim(l.returnType()).toLowerCase(java.util.Locale.ROOT);
-      LocalDate start = date(l.periodStart());
-      LocalDate end = date(l.periodEnd());
-      Timestamp submitted = blank(l.submittedAt()) ? defaultSubmitted : timestamp(l.submittedAt());
+      LocalDate start = dates.computeIfAbsent(String.valueOf(l.periodStart()), ReturnsIngestor::date);
+      LocalDate end = dates.computeIfAbsent(String.valueOf(l.periodEnd()), ReturnsIngestor::date);
+      Timestamp submitted = blank(l.submittedAt()) ? defaultSubmitted : timestamps.computeIfAbsent(l.submittedAt(), ReturnsIngestor::timestamp);
       String code = trim(l.measureCode()).toUpperCase(java.util.Locale.ROOT);
       Optional<Measure> measure = catalogue.find(code);
-      if (!CqcIds.isCqcId(provider)) {
+      if (!validIds.computeIfAbsent(provider, CqcIds::isCqcId)) {
         rule = "invalid_id";
         problem = "provider_id '" + provider + "' is not a CQC provider ID (like 1-101641521)";
-      } else if (!CqcIds.isCqcId(location)) {
+      } else if (!validIds.computeIfAbsent(location, CqcIds::isCqcId)) {
         rule = "invalid_id";
         problem = "location_id '" + location + "' is not a CQC location ID (like 1-10024040008)";
       } else if (!ReturnPeriod.RETURN_TYPES.contains(type)) {
@@ -341,7 +361,7 @@ public final class ReturnsIngestor {
         if (knownSubmitted != null && !knownSubmitted.equals(submitted)) {
           rule = "inconsistent_submission";
           problem = "submitted_at differs from earlier rows of the same return (" + knownSubmitted.toInstant() + ")";
-        } else if (!seenMeasure.add(key + "|" + code)) {
+        } else if (!seenMeasure.add(new SeenMeasure(key, code))) {
           rule = "duplicate_measure";
           problem = code + " appears more than once in this return; only its first row is kept";
         } else if (knownEnd != null && !knownEnd.equals(end)) {
@@ -350,7 +370,7 @@ public final class ReturnsIngestor {
         }
       }
       if (rule != null) {
-        rejections.add(new Rejection(at, layout, doc, rule, problem, l.record()));
+        rejections.add(new Rejection(at, layout, doc, rule, problem, l.recordText()));
         continue;
       }
       rows.add(at.applyTo(new RowBuilder(WarehouseTables.RAW_RETURN_MEASURE))
