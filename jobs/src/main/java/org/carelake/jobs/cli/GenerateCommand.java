@@ -63,14 +63,14 @@ public class GenerateCommand implements Callable<Integer> {
       description = {"council (default): one council's data set for its real CQC locations;",
           "national: synthetic services over every English council (--services), councils' returns as monthly bulk CSVs,",
           "and a CQC locations export per month under cqc/; needs no warehouse"})
-  String scale;
+  String scale = "council"; // also the default when the demo calls the command directly, without picocli
 
   @Option(names = "--services", defaultValue = "34000", paramLabel = "N",
       description = "national scale: services in all (default ${DEFAULT-VALUE}: with 60 months, over 100 million measure rows)")
-  int services;
+  int services = 34_000;
 
   @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "national scale: councils generated at once (default ${DEFAULT-VALUE})")
-  int threads;
+  int threads = 2;
 
   @Option(names = "--months", paramLabel = "N", description = "full calendar months in the window (default 12; national 60)")
   Integer months;
