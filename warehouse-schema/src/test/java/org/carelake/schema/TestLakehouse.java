@@ -41,7 +41,21 @@ public final class TestLakehouse {
 
   /** A new empty catalog (embedded JDBC on SQLite, as in production), made the session's default catalog. */
   public static synchronized CatalogSettings freshCatalog() {
-    SparkSession spark = spark();
+    CatalogSettings settings = newCatalog();
+    return use(settings, settings.sparkConf());
+  }
+
+  /**
+   * A new empty catalog like {@link #freshCatalog()}, whose commits a test can make fail
+   * ({@link FaultInjectingCatalog#failNextCommit}).
+   */
+  public static synchronized CatalogSettings freshFaultInjectingCatalog() {
+    CatalogSettings settings = newCatalog();
+    return use(settings, FaultInjectingCatalog.sparkConf(settings.name(), settings));
+  }
+
+  private static CatalogSettings newCatalog() {
+    spark();
     int n = CATALOGS.incrementAndGet();
     Path home = root.resolve("home" + n);
     try {
@@ -50,8 +64,12 @@ public final class TestLakehouse {
       throw new UncheckedIOException(e);
     }
     CatalogSettings embedded = CatalogSettings.embedded(home);
-    CatalogSettings settings = new CatalogSettings("t" + n, embedded.type(), embedded.uri(), embedded.warehouse(), embedded.properties());
-    settings.sparkConf().forEach((k, v) -> spark.conf().set(k, v));
+    return new CatalogSettings("t" + n, embedded.type(), embedded.uri(), embedded.warehouse(), embedded.properties());
+  }
+
+  private static CatalogSettings use(CatalogSettings settings, java.util.Map<String, String> conf) {
+    SparkSession spark = spark();
+    conf.forEach((k, v) -> spark.conf().set(k, v));
     spark.conf().set("spark.sql.defaultCatalog", settings.name());
     spark.sql("USE " + settings.name());
     return settings;

@@ -20,6 +20,7 @@ import org.carelake.ingestion.CsvText;
 import org.carelake.ingestion.FileOutcome;
 import org.carelake.ingestion.IngestReport;
 import org.carelake.ingestion.Lander;
+import org.carelake.ingestion.LandingBatch;
 import org.carelake.ingestion.Lineage;
 import org.carelake.ingestion.Rejection;
 import org.carelake.ingestion.SourceBytes;
@@ -94,10 +95,13 @@ public final class ContractRegisterIngestor {
       }
       rows.add(b.build());
     }
-    lander.append(WarehouseTables.RAW_CONTRACT_REGISTER, rows);
-    lander.quarantine(SOURCE, rejections);
     FileOutcome outcome = new FileOutcome(src.name(), "contract_register", csv.records().size(), rows.size(), rejections.size(), false);
-    lander.recordManifest(SOURCE, "contract_register", null, List.of(base), List.of(outcome));
+    try (LandingBatch batch = lander.begin(SOURCE, batchId)) {
+      batch.append(WarehouseTables.RAW_CONTRACT_REGISTER, rows);
+      batch.quarantine(rejections);
+      batch.manifest("contract_register", null, List.of(base), List.of(outcome));
+      batch.complete();
+    }
     return new IngestReport(batchId, "contract_register", List.of(outcome));
   }
 

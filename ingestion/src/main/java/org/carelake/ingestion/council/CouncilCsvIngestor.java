@@ -18,6 +18,7 @@ import org.carelake.ingestion.CsvText;
 import org.carelake.ingestion.FileOutcome;
 import org.carelake.ingestion.IngestReport;
 import org.carelake.ingestion.Lander;
+import org.carelake.ingestion.LandingBatch;
 import org.carelake.ingestion.Lineage;
 import org.carelake.ingestion.Rejection;
 import org.carelake.ingestion.SourceBytes;
@@ -134,10 +135,13 @@ final class CouncilCsvIngestor {
         rejections.add(new Rejection(at, layout, id.isEmpty() ? null : id, p.rule(), p.getMessage(), text));
       }
     }
-    lander.append(spec.table(), rows);
-    lander.quarantine(spec.source(), rejections);
     FileOutcome outcome = new FileOutcome(src.name(), layout, csv.records().size(), rows.size(), rejections.size(), false);
-    lander.recordManifest(spec.source(), layout, null, List.of(base), List.of(outcome));
+    try (LandingBatch batch = lander.begin(spec.source(), batchId)) {
+      batch.append(spec.table(), rows);
+      batch.quarantine(rejections);
+      batch.manifest(layout, null, List.of(base), List.of(outcome));
+      batch.complete();
+    }
     return new IngestReport(batchId, layout, List.of(outcome));
   }
 

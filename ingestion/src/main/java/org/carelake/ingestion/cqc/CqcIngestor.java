@@ -27,6 +27,7 @@ import org.carelake.ingestion.CsvText;
 import org.carelake.ingestion.FileOutcome;
 import org.carelake.ingestion.IngestReport;
 import org.carelake.ingestion.Lander;
+import org.carelake.ingestion.LandingBatch;
 import org.carelake.ingestion.Lineage;
 import org.carelake.ingestion.Rejection;
 import org.carelake.ingestion.SourceBytes;
@@ -111,10 +112,13 @@ public final class CqcIngestor {
             batch.listed() - batch.missing().size(), batch.missing().size(), false));
       }
     }
-    lander.append(WarehouseTables.RAW_CQC_API_LOCATION, rows);
-    lander.quarantine(SOURCE, rejections);
-    lander.recordManifest(SOURCE, layout.code(), snapshot, lineages, outcomes);
-    lander.recordManifest(SOURCE, "cqc_api_index", snapshot, indexLineage, indexOutcome);
+    try (LandingBatch landing = lander.begin(SOURCE, batchId)) {
+      landing.append(WarehouseTables.RAW_CQC_API_LOCATION, rows);
+      landing.quarantine(rejections);
+      landing.manifest(layout.code(), snapshot, lineages, outcomes);
+      landing.manifest("cqc_api_index", snapshot, indexLineage, indexOutcome);
+      landing.complete();
+    }
 
     List<FileOutcome> all = new ArrayList<>(outcomes);
     if (batch.index() == null && indexIsNew && !batch.missing().isEmpty()) {
@@ -249,10 +253,13 @@ public final class CqcIngestor {
       b.set("snapshot_date", Date.valueOf(snapshot));
       rows.add(b.build());
     }
-    lander.append(table, rows);
-    lander.quarantine(SOURCE, rejections);
     FileOutcome outcome = new FileOutcome(src.name(), layout.code(), csv.records().size(), rows.size(), rejections.size(), false);
-    lander.recordManifest(SOURCE, layout.code(), snapshot, List.of(base), List.of(outcome));
+    try (LandingBatch landing = lander.begin(SOURCE, batchId)) {
+      landing.append(table, rows);
+      landing.quarantine(rejections);
+      landing.manifest(layout.code(), snapshot, List.of(base), List.of(outcome));
+      landing.complete();
+    }
     return new IngestReport(batchId, layout.code(), List.of(outcome));
   }
 

@@ -18,6 +18,7 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.carelake.ingestion.FileOutcome;
 import org.carelake.ingestion.IngestReport;
 import org.carelake.ingestion.Lander;
+import org.carelake.ingestion.LandingBatch;
 import org.carelake.ingestion.Lineage;
 import org.carelake.ingestion.Rejection;
 import org.carelake.schema.WarehouseTables;
@@ -41,6 +42,14 @@ final class DistributedReturns {
   }
 
   IngestReport ingest(List<Path> files) {
+    try (LandingBatch batch = lander.begin(ReturnsIngestor.SOURCE, gate.batchId)) {
+      IngestReport report = ingest(files, batch);
+      batch.complete();
+      return report;
+    }
+  }
+
+  private IngestReport ingest(List<Path> files, LandingBatch batch) {
     SparkSession spark = lander.spark();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Set<String>> landed = jsc.broadcast(new HashSet<>(lander.landedSources(ReturnsIngestor.SOURCE)));
@@ -56,10 +65,8 @@ final class DistributedReturns {
     });
     try {
       // no shuffle before the write: files arrive grouped, and a writer per partition value is cheap with three values
-      spark.createDataFrame(rows, WarehouseTables.RAW_RETURN_MEASURE.sparkSchema()).writeTo(WarehouseTables.RAW_RETURN_MEASURE.table())
-          .option("distribution-mode", "none").option("fanout-enabled", "true").append();
-    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
-      throw new IllegalStateException(WarehouseTables.RAW_RETURN_MEASURE.table() + " does not exist although it was just migrated", e);
+      batch.append(WarehouseTables.RAW_RETURN_MEASURE, spark.createDataFrame(rows, WarehouseTables.RAW_RETURN_MEASURE.sparkSchema()),
+          Map.of("distribution-mode", "none", "fanout-enabled", "true"));
     } finally {
       landed.destroy();
     }
@@ -69,8 +76,7 @@ final class DistributedReturns {
     if (!duplicates.isEmpty()) {
       // the same bytes under two names in one folder: the first name keeps its rows, as on the driver path
       for (ReturnsIngestor.FileGate.Result d : duplicates) {
-        spark.sql("DELETE FROM " + WarehouseTables.RAW_RETURN_MEASURE.table() + " WHERE _batch_id = :batch AND _source_file = :file",
-            Map.<String, Object>of("batch", gate.batchId, "file", d.lineage().sourceFile()));
+        batch.delete(WarehouseTables.RAW_RETURN_MEASURE, "_source_file = :file", Map.of("file", d.lineage().sourceFile()));
       }
     }
     List<Rejection> rejections = new ArrayList<>();
@@ -87,8 +93,8 @@ final class DistributedReturns {
       lineages.add(r.lineage());
       outcomes.add(r.outcome());
     }
-    lander.quarantine(ReturnsIngestor.SOURCE, rejections);
-    ReturnsIngestor.recordManifest(lander, lineages, outcomes);
+    batch.quarantine(rejections);
+    ReturnsIngestor.manifest(batch, lineages, outcomes);
     List<FileOutcome> all = new ArrayList<>(outcomes);
     all.addAll(skipped);
     return new IngestReport(gate.batchId, "returns", all);

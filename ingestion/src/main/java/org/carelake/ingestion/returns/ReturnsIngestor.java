@@ -27,6 +27,7 @@ import org.carelake.ingestion.CsvText;
 import org.carelake.ingestion.FileOutcome;
 import org.carelake.ingestion.IngestReport;
 import org.carelake.ingestion.Lander;
+import org.carelake.ingestion.LandingBatch;
 import org.carelake.ingestion.Lineage;
 import org.carelake.ingestion.Rejection;
 import org.carelake.ingestion.SourceBytes;
@@ -135,21 +136,24 @@ public final class ReturnsIngestor {
       lineages.add(base);
       outcomes.add(new FileOutcome(src.name(), "returns_" + format, lines.size(), rows.size() - before, rejections.size() - rejectedBefore, false));
     }
-    lander.append(WarehouseTables.RAW_RETURN_MEASURE, rows);
-    lander.quarantine(SOURCE, rejections);
-    recordManifest(lander, lineages, outcomes);
+    try (LandingBatch batch = lander.begin(SOURCE, batchId)) {
+      batch.append(WarehouseTables.RAW_RETURN_MEASURE, rows);
+      batch.quarantine(rejections);
+      manifest(batch, lineages, outcomes);
+      batch.complete();
+    }
     List<FileOutcome> all = new ArrayList<>(outcomes);
     all.addAll(skipped);
     return new IngestReport(batchId, "returns", all);
   }
 
-  /** One manifest commit per layout (not per file: a commit per file would make a big folder crawl). */
-  static void recordManifest(Lander lander, List<Lineage> lineages, List<FileOutcome> outcomes) {
+  /** The batch's manifest rows, by layout; they are committed together when the batch completes. */
+  static void manifest(LandingBatch batch, List<Lineage> lineages, List<FileOutcome> outcomes) {
     Map<String, List<Integer>> byLayout = new java.util.TreeMap<>();
     for (int i = 0; i < outcomes.size(); i++) {
       byLayout.computeIfAbsent(outcomes.get(i).layout(), k -> new ArrayList<>()).add(i);
     }
-    byLayout.forEach((layout, idx) -> lander.recordManifest(SOURCE, layout, null, idx.stream().map(lineages::get).toList(),
+    byLayout.forEach((layout, idx) -> batch.manifest(layout, null, idx.stream().map(lineages::get).toList(),
         idx.stream().map(outcomes::get).toList()));
   }
 
