@@ -67,6 +67,9 @@ public final class CsvText {
 
   public static CsvText parse(SourceBytes src) {
     String text = decodeUtf8(src);
+    if (text.isBlank()) {
+      throw new UnreadableSourceException(src.name() + ": empty file, no header line");
+    }
     CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
         .setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL).setAllowMissingColumnNames(true)
         .setIgnoreEmptyLines(true).build();
@@ -121,6 +124,17 @@ public final class CsvText {
 
   public List<Record> records() {
     return records;
+  }
+
+  /**
+   * This file, if it has at least one data row. A header alone lands nothing and says nothing; landed, a register
+   * that supersedes the earlier one would empty it. So it is refused with the reason.
+   */
+  public CsvText requireRows() {
+    if (records.isEmpty()) {
+      throw new UnreadableSourceException(name + ": has a header but no data rows: nothing to land");
+    }
+    return this;
   }
 
   /** A record as CSV text again, quoting kept, for the quarantine. */

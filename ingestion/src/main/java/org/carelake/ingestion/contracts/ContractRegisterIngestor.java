@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +18,7 @@ import org.carelake.ingestion.CqcIds;
 import org.carelake.ingestion.CsvText;
 import org.carelake.ingestion.FileOutcome;
 import org.carelake.ingestion.IngestReport;
+import org.carelake.ingestion.IsoDates;
 import org.carelake.ingestion.Lander;
 import org.carelake.ingestion.LandingBatch;
 import org.carelake.ingestion.Lineage;
@@ -61,6 +61,7 @@ public final class ContractRegisterIngestor {
     if (!missing.isEmpty()) {
       throw new UnreadableSourceException(src.name() + ": not a contract register: the header lacks " + missing + " (expected " + COLUMNS + ")");
     }
+    csv.requireRows();
     Lineage base = new Lineage(src.name(), src.sha256(), null, Timestamp.from(clock.instant()), batchId);
     List<Row> rows = new ArrayList<>();
     List<Rejection> rejections = new ArrayList<>();
@@ -157,10 +158,6 @@ public final class ContractRegisterIngestor {
   }
 
   private static LocalDate date(String s) {
-    try {
-      return s == null || s.isEmpty() ? null : LocalDate.parse(s);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+    return IsoDates.parseOrNull(s);
   }
 }

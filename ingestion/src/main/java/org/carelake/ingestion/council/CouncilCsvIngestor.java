@@ -86,6 +86,7 @@ final class CouncilCsvIngestor {
     if (!missing.isEmpty()) {
       throw new UnreadableSourceException(src.name() + ": not " + spec.kind() + ": the header lacks " + missing + " (expected " + spec.columns() + ")");
     }
+    csv.requireRows();
     Personal personal = spec.personal();
     Lineage base = new Lineage(src.name(), src.sha256(), null, Timestamp.from(clock.instant()), batchId);
     List<Row> rows = new ArrayList<>();

@@ -1,11 +1,11 @@
 package org.carelake.ingestion.council;
 
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.carelake.ingestion.CqcIds;
+import org.carelake.ingestion.IsoDates;
 
 /**
  * The values of one row by column name (trimmed; a blank cell is a missing value, never zero), with the checks the
@@ -80,11 +80,11 @@ final class Fields {
     if (v == null) {
       return null;
     }
-    try {
-      return LocalDate.parse(v);
-    } catch (DateTimeParseException e) {
+    LocalDate d = IsoDates.parseOrNull(v);
+    if (d == null) {
       throw new RowProblem("invalid_date", column + " '" + v + "' must be a date as YYYY-MM-DD" + (required ? "" : " or blank"));
     }
+    return d;
   }
 
   /** A Y/N flag (either case), as "Y" or "N". */

@@ -135,10 +135,17 @@ public final class CqcIngestor {
   }
 
   private Object parseDocument(SourceBytes doc, Lineage lineage, CqcLayout layout, LocalDate snapshot) {
-    String text = new String(doc.bytes(), StandardCharsets.UTF_8);
+    String text;
+    try {
+      // strictly: a document in another encoding would land garbled and its ratings read as missing downstream
+      text = CsvText.decodeUtf8(doc);
+    } catch (UnreadableSourceException e) {
+      return new Rejection(lineage, layout.code(), idFromName(doc.name()), "unreadable_json",
+          "the document is not UTF-8 text (the CQC API sends UTF-8 JSON)", null);
+    }
     JsonNode root;
     try {
-      root = JSON.readTree(doc.bytes());
+      root = JSON.readTree(text);
     } catch (IOException e) {
       return new Rejection(lineage, layout.code(), idFromName(doc.name()), "unreadable_json", "the document is not valid JSON: " + e.getMessage(), text);
     }
@@ -148,6 +155,9 @@ public final class CqcIngestor {
     String locationId = text(root, "locationId");
     if (locationId == null) {
       return new Rejection(lineage, layout.code(), idFromName(doc.name()), "missing_key", "the document has no locationId", text);
+    }
+    if (text(root, "providerId") == null) {
+      return new Rejection(lineage, layout.code(), locationId, "missing_key", "the document of location " + locationId + " has no providerId", text);
     }
     return lineage.applyTo(new RowBuilder(WarehouseTables.RAW_CQC_API_LOCATION))
         .set("location_id", locationId)
@@ -200,7 +210,7 @@ public final class CqcIngestor {
     if (lander.landedSources(SOURCE).contains(src.sha256())) {
       return new IngestReport(batchId, layout.code(), List.of(new FileOutcome(src.name(), layout.code(), 0, 0, 0, true)));
     }
-    CsvText csv = CsvText.parse(src);
+    CsvText csv = CsvText.parse(src).requireRows();
     TableContract table = layout == CqcLayout.RATINGS_LONG ? WarehouseTables.RAW_CQC_RATINGS_LONG : WarehouseTables.RAW_CQC_ASC_WIDE;
     List<String> header = csv.headerNames();
     List<String> snake = header.stream().map(CsvText::snakeCase).toList();

@@ -10,6 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 import org.apache.poi.openxml4j.util.ZipSecureFile;
 import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.CellStyle;
@@ -35,11 +38,15 @@ public final class ReturnWorkbook {
   static final List<String> HEADER_LABELS = List.of("provider_id", "location_id", "return_type", "period_start", "period_end");
   static final int TABLE_HEADER_ROW = 6; // zero-based: row 7
   static final long MAX_BYTES = 20L * 1024 * 1024;
+  static final double MIN_INFLATE_RATIO = 0.01;
+  static final long MAX_ENTRY_BYTES = 100L * 1024 * 1024;
+  /** Parts smaller than this are not judged by their ratio: a small sheet of blank cells packs very tightly. */
+  static final long BOMB_GRACE_BYTES = 1024 * 1024;
 
   static {
     // zip-bomb guards: refuse entries that inflate more than 100x or past 100 MB
-    ZipSecureFile.setMinInflateRatio(0.01);
-    ZipSecureFile.setMaxEntrySize(100L * 1024 * 1024);
+    ZipSecureFile.setMinInflateRatio(MIN_INFLATE_RATIO);
+    ZipSecureFile.setMaxEntrySize(MAX_ENTRY_BYTES);
   }
 
   /** The five header values of a return. */
@@ -119,6 +126,7 @@ public final class ReturnWorkbook {
     if (src.bytes().length > MAX_BYTES) {
       throw new UnreadableSourceException(src.name() + ": workbook larger than " + MAX_BYTES / (1024 * 1024) + " MB");
     }
+    refuseZipBomb(src);
     try (Workbook wb = new XSSFWorkbook(new ByteArrayInputStream(src.bytes()))) {
       Sheet sheet = wb.getSheet(SHEET);
       if (sheet == null) {
@@ -167,6 +175,29 @@ public final class ReturnWorkbook {
         throw u;
       }
       throw new UnreadableSourceException(src.name() + ": not a readable XLSX workbook: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses a workbook whose parts would inflate past the guards above, from the sizes its zip directory declares and
+   * before anything is inflated, with a reason a council officer can act on. (POI's own guards stay as the backstop for
+   * a zip that lies about its sizes; their messages are written for programmers.)
+   */
+  private static void refuseZipBomb(SourceBytes src) {
+    try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(src.bytes())).get()) {
+      for (var it = zip.getEntries(); it.hasMoreElements(); ) {
+        ZipArchiveEntry e = it.nextElement();
+        long size = e.getSize();
+        long packed = e.getCompressedSize();
+        boolean tooBig = size > MAX_ENTRY_BYTES;
+        boolean tooDense = size > BOMB_GRACE_BYTES && packed >= 0 && packed < size * MIN_INFLATE_RATIO;
+        if (tooBig || tooDense) {
+          throw new UnreadableSourceException(src.name() + ": not a readable XLSX workbook: a zip bomb: its part " + e.getName() + " would inflate from "
+              + packed + " to " + size + " bytes (the council's workbook is a few kilobytes; refused before inflating)");
+        }
+      }
+    } catch (IOException e) {
+      // not a zip that can be listed: POI says why below
     }
   }
 

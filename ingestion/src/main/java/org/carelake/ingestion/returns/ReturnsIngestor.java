@@ -26,6 +26,7 @@ import org.carelake.ingestion.CqcIds;
 import org.carelake.ingestion.CsvText;
 import org.carelake.ingestion.FileOutcome;
 import org.carelake.ingestion.IngestReport;
+import org.carelake.ingestion.IsoDates;
 import org.carelake.ingestion.Lander;
 import org.carelake.ingestion.LandingBatch;
 import org.carelake.ingestion.Lineage;
@@ -266,6 +267,7 @@ public final class ReturnsIngestor {
       throw new UnreadableSourceException(src.name() + ": not a monitoring return: the header lacks " + missing
           + " (a return has " + REQUIRED + ", optionally submitted_at and comment; or is the council's XLSX workbook)");
     }
+    csv.requireRows();
     // column positions once per file, not a map per line
     int[] idx = Stream.of("provider_id", "location_id", "return_type", "period_start", "period_end", "submitted_at", "measure_code", "value", "comment")
         .mapToInt(header::lastIndexOf).toArray(); // a repeated column: the last wins, as before
@@ -293,6 +295,9 @@ public final class ReturnsIngestor {
 
   private static List<Line> readWorkbook(SourceBytes src) {
     ReturnWorkbook.Contents wb = ReturnWorkbook.read(src);
+    if (wb.rows().isEmpty()) {
+      throw new UnreadableSourceException(src.name() + ": the workbook's measure table (from row 8 of sheet Return) has no rows: nothing to land");
+    }
     Map<String, String> h = wb.header();
     List<Line> out = new ArrayList<>();
     for (ReturnWorkbook.MeasureRow r : wb.rows()) {
@@ -402,14 +407,13 @@ public final class ReturnsIngestor {
   }
 
   static LocalDate date(String s) {
-    try {
-      return blank(s) ? null : LocalDate.parse(s.trim());
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+    return blank(s) ? null : IsoDates.parseOrNull(s.trim());
   }
 
   static Timestamp timestamp(String s) {
+    if (!IsoDates.startsWithDate(s.trim())) {
+      return null;
+    }
     try {
       return Timestamp.from(OffsetDateTime.parse(s.trim()).toInstant());
     } catch (DateTimeParseException e) {

@@ -201,7 +201,7 @@ class ReturnsGateTest {
     assertThatThrownBy(() -> ingestor.ingest(empty, Optional.empty()))
         .isInstanceOf(UnreadableSourceException.class)
         .hasMessageContaining("empty.csv")
-        .hasMessageContaining("measure_code");
+        .hasMessageContaining("empty file");
     assertThatThrownBy(() -> ingestor.ingest(binary, Optional.empty()))
         .isInstanceOf(UnreadableSourceException.class)
         .hasMessageContaining("scan.csv")
