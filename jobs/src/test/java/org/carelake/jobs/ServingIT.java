@@ -13,6 +13,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -57,6 +61,9 @@ class ServingIT {
   private Path ownReturn;
   private Path otherReturn;
   private String firstRunSnapshotQuery;
+  private int sqlPort;
+  private int httpPort;
+  private List<String> personRefs;
   private JsonNode firstAnswer;
 
   @BeforeAll
@@ -67,6 +74,8 @@ class ServingIT {
     Path council = tmp.resolve("council");
     ok(cli.run("generate", "--la", "Oldham", "--months", "3", "--seed", "5", "--out", council.toString()));
     ok(cli.run("ingest", "contracts", council.resolve("contracts.csv").toString()));
+    ok(cli.run("ingest", "safeguarding", council.resolve("safeguarding.csv").toString()));
+    personRefs = personRefs(council.resolve("safeguarding.csv"));
     // hold back the last month's returns: they are uploaded through the portal below
     List<Path> returns;
     try (Stream<Path> s = Files.walk(council.resolve("returns"))) {
@@ -97,8 +106,8 @@ class ServingIT {
     assertThat(list.stdout()).contains("own-provider-user").doesNotContain(passwords.get(OWN));
     assertThat(Files.readString(tmp.resolve("home/portal-users.json"))).doesNotContain(passwords.get(OWN)).contains("$2a$");
 
-    int sqlPort = CliRunner.freePort();
-    int httpPort = CliRunner.freePort();
+    sqlPort = CliRunner.freePort();
+    httpPort = CliRunner.freePort();
     server = cli.builder(Map.of("CARELAKE_SQL_PORT", Integer.toString(sqlPort), "CARELAKE_HTTP_PORT", Integer.toString(httpPort)), "serve")
         .redirectOutput(tmp.resolve("serve.out").toFile()).redirectError(tmp.resolve("serve.err").toFile()).start();
     CliRunner.waitForPort(server, httpPort, 240, tmp.resolve("serve.err"));
@@ -345,6 +354,98 @@ class ServingIT {
 
   private static Map<String, Integer> expect(int own, int other, int council, int anonymous) {
     return Map.of(OWN, own, OTHER, other, COUNCIL, council, ANONYMOUS, anonymous);
+  }
+
+  /**
+   * Tenancy and secrets (issue 8, property 8): the service and the SQL endpoint listen on loopback only; no password,
+   * key or person reference is in the server's logs, the audit log, or any table the SQL endpoint serves.
+   */
+  @Test
+  @Order(100)
+  void secretsStayOutOfLogsAndTablesAndTheServiceListensOnLoopbackOnly() throws Exception {
+    assertThat(listeningAddresses(httpPort)).as("HTTP port %d", httpPort).isNotEmpty().allMatch(ServingIT::isLoopback);
+    assertThat(listeningAddresses(sqlPort)).as("SQL port %d", sqlPort).isNotEmpty().allMatch(ServingIT::isLoopback);
+
+    Map<String, String> secrets = new LinkedHashMap<>();
+    secrets.put("pseudonymisation key", Files.readString(tmp.resolve("home/pseudonymisation.key")).strip());
+    for (String actor : List.of(OWN, OTHER, COUNCIL)) {
+      secrets.put("password of " + actor, passwords.get(actor));
+    }
+    assertThat(personRefs).as("person references in the safeguarding log").hasSizeGreaterThan(5);
+    for (int i = 0; i < personRefs.size(); i++) {
+      secrets.put("person reference " + i, personRefs.get(i));
+    }
+    for (String log : List.of("serve.out", "serve.err", "home/audit/audit.log")) {
+      String text = Files.readString(tmp.resolve(log));
+      secrets.forEach((what, value) -> assertThat(text).as("%s in %s", what, log).doesNotContain(value));
+    }
+
+    int tables = 0;
+    try (Connection c = DriverManager.getConnection("jdbc:hive2://127.0.0.1:" + sqlPort + "/default", "", "");
+        Statement st = c.createStatement()) {
+      List<String> names = new ArrayList<>();
+      List<String> namespaces = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SHOW NAMESPACES")) {
+        while (rs.next()) {
+          namespaces.add(rs.getString(1));
+        }
+      }
+      for (String ns : namespaces) {
+        try (ResultSet rs = st.executeQuery("SHOW TABLES IN " + ns)) {
+          while (rs.next()) {
+            names.add(ns + "." + rs.getString("tableName"));
+          }
+        }
+      }
+      assertThat(names).contains("raw.safeguarding_concern", "marts.mart_safeguarding_trends", "ops.portal_upload");
+      for (String table : names) {
+        StringBuilder where = new StringBuilder();
+        for (String value : secrets.values()) {
+          where.append(where.length() == 0 ? "" : " OR ").append("instr(j, '").append(value.replace("'", "''")).append("') > 0");
+        }
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM (SELECT to_json(struct(*)) AS j FROM " + table + ") WHERE " + where)) {
+          rs.next();
+          assertThat(rs.getLong(1)).as("rows of %s holding a password, the key or a person reference", table).isZero();
+        }
+        tables++;
+      }
+    }
+    assertThat(tables).isGreaterThan(30);
+  }
+
+  /** Local addresses listening on a TCP port, from the kernel's socket tables (Linux). */
+  private static List<String> listeningAddresses(int port) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      Path p = Path.of(file);
+      if (!Files.exists(p)) {
+        continue;
+      }
+      for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+        String[] f = line.trim().split("\\s+");
+        String[] local = f[1].split(":");
+        if (f[3].equals("0A") && Integer.parseInt(local[1], 16) == port) {
+          out.add(local[0]);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** 127.0.0.1 (or any 127/8) in /proc/net/tcp's little-endian hex, or ::1 / ::ffff:127.x in tcp6's. */
+  private static boolean isLoopback(String hex) {
+    if (hex.length() == 8) {
+      return hex.endsWith("7F");
+    }
+    return hex.equals("00000000000000000000000001000000") || (hex.startsWith("0000000000000000FFFF0000") && hex.endsWith("7F"));
+  }
+
+  private static List<String> personRefs(Path safeguardingCsv) throws IOException {
+    List<String> lines = Files.readAllLines(safeguardingCsv);
+    List<String> header = List.of(lines.get(0).split(","));
+    int col = header.indexOf("person_ref");
+    assertThat(col).as("person_ref column in %s", header).isNotNegative();
+    return lines.subList(1, lines.size()).stream().map(l -> l.split(",", -1)[col]).filter(v -> !v.isBlank()).distinct().limit(200).toList();
   }
 
   private void assertScopedTo(String provider, String body, String path) throws IOException {

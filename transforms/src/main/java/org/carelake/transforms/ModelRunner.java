@@ -38,15 +38,22 @@ public final class ModelRunner {
   }
 
   private final SparkSession spark;
+  private final SnapshotPins pins;
 
   public ModelRunner(SparkSession spark) {
+    this(spark, SnapshotPins.none());
+  }
+
+  /** A runner whose models read the pinned tables at their pinned snapshots. */
+  public ModelRunner(SparkSession spark, SnapshotPins pins) {
     this.spark = spark;
+    this.pins = pins;
     SqlFunctions.register(spark);
   }
 
   /** The model's rows, conformed to its contract, without writing anything. */
   public Dataset<Row> query(Model model) {
-    Dataset<Row> df = spark.sql(model.sql());
+    Dataset<Row> df = spark.sql(pins.apply(model.sql()));
     return conform(model.contract(), df);
   }
 

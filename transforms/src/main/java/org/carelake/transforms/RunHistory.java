@@ -37,12 +37,27 @@ public final class RunHistory {
 
   /** The inputs' current snapshots, taken just before a model reads them. */
   public List<InputSnapshot> inputsOf(Model model) {
+    return inputsOf(model, SnapshotPins.none());
+  }
+
+  /** The snapshots a model reads: a pinned input at its pin, any other as it is now (just before the model reads it). */
+  public List<InputSnapshot> inputsOf(Model model, SnapshotPins pins) {
     List<InputSnapshot> out = new ArrayList<>();
     for (String table : model.inputs()) {
-      out.add(snapshots.current(table).map(s -> new InputSnapshot(table, s.snapshotId(), s.totalRecords()))
-          .orElse(new InputSnapshot(table, null, null)));
+      Long pinned = pins.snapshotOf(table);
+      var snapshot = pinned != null ? snapshots.byId(table, pinned) : snapshots.current(table);
+      out.add(snapshot.map(s -> new InputSnapshot(table, s.snapshotId(), s.totalRecords())).orElse(new InputSnapshot(table, null, null)));
     }
     return out;
+  }
+
+  /** The current snapshot of each table that has one: what a build pins its raw inputs at when it starts. */
+  public SnapshotPins pinCurrent(List<String> tables) {
+    java.util.Map<String, Long> ids = new java.util.LinkedHashMap<>();
+    for (String table : tables) {
+      snapshots.current(table).ifPresent(s -> ids.put(table, s.snapshotId()));
+    }
+    return SnapshotPins.of(ids);
   }
 
   /** The write a model's build just made. */

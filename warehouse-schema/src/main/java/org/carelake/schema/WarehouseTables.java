@@ -32,6 +32,11 @@ public final class WarehouseTables {
         DQ_DATASET_CHECK_RESULT, OPS_BUILD_RUN, OPS_PORTAL_UPLOAD);
   }
 
+  /** The raw tables sources land in (a build reads them; nothing but ingestion writes them). */
+  public static List<TableContract> raw() {
+    return all().stream().filter(t -> t.namespace().equals("raw")).toList();
+  }
+
   /** Creates or evolves every table in {@link #all()}. */
   public static void migrate(TableMigrator migrator) {
     all().forEach(migrator::ensure);

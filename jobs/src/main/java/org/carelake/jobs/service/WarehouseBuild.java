@@ -13,6 +13,8 @@ import org.carelake.schema.WarehouseTables;
 import org.carelake.transforms.ModelRunner;
 import org.carelake.transforms.Models;
 import org.carelake.transforms.RunHistory;
+import org.carelake.transforms.SnapshotPins;
+import org.carelake.schema.TableContract;
 import org.carelake.transforms.quality.DatasetCheckRunner;
 import org.springframework.stereotype.Service;
 
@@ -48,12 +50,14 @@ public class WarehouseBuild {
     SparkSession spark = lakehouse.spark();
     WarehouseTables.migrate(new TableMigrator(spark));
     List<SeedLoader.SeedOutcome> seeds = new SeedLoader(spark, Clock.systemUTC()).load(lakehouse.properties().getSeedsDir());
-    ModelRunner runner = new ModelRunner(spark);
     RunHistory history = new RunHistory(spark);
+    // the raw tables are read as they were when the build started, however much lands while it runs
+    SnapshotPins pins = history.pinCurrent(WarehouseTables.raw().stream().map(TableContract::table).toList());
+    ModelRunner runner = new ModelRunner(spark, pins);
     List<ModelRunner.ModelResult> results = new ArrayList<>();
     List<RunHistory.TableWrite> writes = new ArrayList<>();
     for (var model : Models.load().all()) {
-      List<RunHistory.InputSnapshot> inputs = history.inputsOf(model);
+      List<RunHistory.InputSnapshot> inputs = history.inputsOf(model, pins);
       ModelRunner.ModelResult r = runner.build(model);
       results.add(r);
       writes.add(history.written(writes.size() + 1, model, inputs, r));
