@@ -3,12 +3,9 @@ package org.carelake.transforms;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,8 +18,9 @@ import org.carelake.schema.TableContract;
 
 /**
  * Runs SQL models: the query's columns must be exactly the contract's (cast to the contract's types), the result
- * replaces the table in one Iceberg commit (history kept for time travel), and the contract is checked on what was
- * written.
+ * replaces the table's rows in one Iceberg commit (history kept for time travel), and the contract is checked on what
+ * was written. Under write-audit-publish ({@code spark.wap.branch} set, see WarehouseBuild) the commit, the reads of
+ * models built earlier in the run and the checks all happen on the audit branch; main is untouched.
  */
 public final class ModelRunner {
 
@@ -86,28 +84,16 @@ public final class ModelRunner {
   private ModelResult buildUnchecked(Model model) {
     long start = System.nanoTime();
     TableContract contract = model.contract();
-    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + contract.namespace());
+    ModelTables.ensure(spark, contract);
     Dataset<Row> rows = query(model);
-    String view = "__model_" + contract.name();
-    rows.createOrReplaceTempView(view);
-    long written;
     try {
-      StringBuilder ddl = new StringBuilder("CREATE OR REPLACE TABLE ").append(contract.table()).append(" USING iceberg");
-      if (!contract.partitionBy().isEmpty()) {
-        ddl.append(" PARTITIONED BY (").append(String.join(", ", contract.partitionBy())).append(")");
-      }
-      Map<String, String> props = new LinkedHashMap<>();
-      props.put("format-version", "2");
-      props.put("write.parquet.compression-codec", "zstd");
-      props.putAll(contract.properties());
-      ddl.append(" TBLPROPERTIES (")
-          .append(props.entrySet().stream().map(e -> "'" + e.getKey() + "'='" + e.getValue() + "'").collect(Collectors.joining(", ")))
-          .append(") AS SELECT * FROM ").append(view);
-      spark.sql(ddl.toString());
-      written = System.nanoTime();
-    } finally {
-      spark.catalog().dropTempView(view);
+      // every row replaced in one Iceberg commit: on the build's audit branch when spark.wap.branch is set (the table
+      // is write.wap.enabled), else on main; the table's history is kept for time travel either way
+      rows.writeTo(contract.table()).overwrite(functions.lit(true));
+    } catch (Exception e) { // NoSuchTableException is checked, thrown from Scala
+      throw new IllegalStateException("cannot write " + contract.table() + ": " + e.getMessage(), e);
     }
+    long written = System.nanoTime();
     List<ContractViolation> violations = new ContractChecker(spark).check(contract);
     long count = spark.table(contract.table()).count();
     return new ModelResult(contract.table(), count, Duration.ofNanos(System.nanoTime() - start), Duration.ofNanos(written - start), violations);

@@ -46,6 +46,12 @@ public final class Models {
     return models;
   }
 
+  /** These models with one replaced by another of the same table (e.g. a changed query tried before it is committed). */
+  public Models replacing(Model model) {
+    get(model.table());
+    return new Models(models.stream().map(m -> m.table().equals(model.table()) ? model : m).toList());
+  }
+
   public Optional<Model> find(String table) {
     return models.stream().filter(m -> m.table().equals(table)).findFirst();
   }

@@ -29,10 +29,17 @@ public final class RunHistory {
 
   private final SparkSession spark;
   private final TableSnapshots snapshots;
+  private final String branch;
 
   public RunHistory(SparkSession spark) {
+    this(spark, null);
+  }
+
+  /** A history of a build that writes its models to a branch (write-audit-publish): their snapshots are that branch's. */
+  public RunHistory(SparkSession spark, String branch) {
     this.spark = spark;
     this.snapshots = new TableSnapshots(spark);
+    this.branch = branch;
   }
 
   /** The inputs' current snapshots, taken just before a model reads them. */
@@ -45,7 +52,7 @@ public final class RunHistory {
     List<InputSnapshot> out = new ArrayList<>();
     for (String table : model.inputs()) {
       Long pinned = pins.snapshotOf(table);
-      var snapshot = pinned != null ? snapshots.byId(table, pinned) : snapshots.current(table);
+      var snapshot = pinned != null ? snapshots.byId(table, pinned) : snapshots.head(table, branch);
       out.add(snapshot.map(s -> new InputSnapshot(table, s.snapshotId(), s.totalRecords())).orElse(new InputSnapshot(table, null, null)));
     }
     return out;
@@ -62,11 +69,16 @@ public final class RunHistory {
 
   /** The write a model's build just made. */
   public TableWrite written(int order, Model model, List<InputSnapshot> inputs, ModelRunner.ModelResult result) {
-    Long snapshot = snapshots.current(model.table()).map(TableSnapshots.TableSnapshot::snapshotId).orElse(null);
+    Long snapshot = snapshots.head(model.table(), branch).map(TableSnapshots.TableSnapshot::snapshotId).orElse(null);
     return new TableWrite(order, model.table(), inputs, snapshot, result.rows(), result.took().toMillis(), result.violations().size());
   }
 
   public void record(String runId, Instant startedAt, Instant finishedAt, List<TableWrite> writes) {
+    record(runId, startedAt, finishedAt, writes, true);
+  }
+
+  /** @param published whether main now shows what the build wrote (false: it stayed on the audit branch) */
+  public void record(String runId, Instant startedAt, Instant finishedAt, List<TableWrite> writes, boolean published) {
     List<Row> rows = new ArrayList<>();
     for (TableWrite w : writes) {
       List<Row> inputs = w.inputs().stream().map(i -> RowFactory.create(i.table(), i.snapshotId(), i.totalRecords())).toList();
@@ -82,6 +94,8 @@ public final class RunHistory {
           .set("duration_ms", w.durationMs())
           .set("contract_passed", w.contractViolations() == 0)
           .set("contract_violations", w.contractViolations())
+          .set("published", published)
+          .set("audit_branch", branch)
           .build());
     }
     try {

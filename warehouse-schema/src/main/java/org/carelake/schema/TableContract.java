@@ -68,7 +68,21 @@ public record TableContract(
     return new StructType(fields.toArray(StructField[]::new));
   }
 
+  /** The table properties every table gets: the contract's own on top of format v2 and zstd Parquet. */
+  public Map<String, String> tableProperties() {
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("format-version", "2");
+    props.put("write.parquet.compression-codec", "zstd");
+    props.putAll(properties);
+    return props;
+  }
+
   public String createTableSql() {
+    return createTableSql(Map.of());
+  }
+
+  /** The CREATE TABLE statement, with table properties beyond the contract's (e.g. a model's write.wap.enabled). */
+  public String createTableSql(Map<String, String> extraProperties) {
     String cols = columns.stream().map(c -> "`" + c.name() + "` " + c.type()
         + (c.description() == null ? "" : " COMMENT '" + c.description().replace("\\", "\\\\").replace("'", "\\'") + "'"))
         .collect(Collectors.joining(",\n  "));
@@ -80,6 +94,7 @@ public record TableContract(
     props.put("format-version", "2");
     props.put("write.parquet.compression-codec", "zstd");
     props.putAll(properties);
+    props.putAll(extraProperties);
     sql.append("\nTBLPROPERTIES (")
         .append(props.entrySet().stream().map(e -> "'" + e.getKey() + "'='" + e.getValue() + "'").collect(Collectors.joining(", ")))
         .append(")");

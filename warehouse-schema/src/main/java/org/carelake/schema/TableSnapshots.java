@@ -28,6 +28,22 @@ public final class TableSnapshots {
     });
   }
 
+  /**
+   * The head of a branch when the table has it, else the current snapshot of main: what a session writing to that
+   * branch (write-audit-publish) reads.
+   */
+  public Optional<TableSnapshot> head(String table, String branch) {
+    if (branch == null) {
+      return current(table);
+    }
+    return load(table).flatMap(t -> {
+      t.refresh();
+      var ref = t.refs().get(branch);
+      Snapshot s = ref != null ? t.snapshot(ref.snapshotId()) : t.currentSnapshot();
+      return Optional.ofNullable(s).map(x -> of(table, x));
+    });
+  }
+
   /** The snapshot with this id, if the table has it. */
   public Optional<TableSnapshot> byId(String table, long snapshotId) {
     return load(table).flatMap(t -> Optional.ofNullable(t.snapshot(snapshotId)).map(s -> of(table, s)));

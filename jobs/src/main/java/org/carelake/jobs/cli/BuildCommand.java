@@ -15,7 +15,9 @@ import picocli.CommandLine.Command;
 @Command(name = "build", mixinStandardHelpOptions = true,
     description = {"Load changed seeds, then build staging → core → marts and the data-quality tables, checking every contract;",
         "then run the dataset checks (completeness, uniqueness, ranges, anomalies against earlier builds) and print what",
-        "failed. A broken contract fails the build (exit 3); a failed dataset check is reported, not fatal."})
+        "failed. Write-audit-publish: the models are written to an audit branch and the dashboards, SQL endpoint and portal",
+        "see them only once every contract and every error-severity dataset check has passed. A failed gate leaves what",
+        "they see as it was and exits 3, naming the gate; warnings are reported, not fatal."})
 public class BuildCommand implements Callable<Integer> {
 
   private final WarehouseBuild build;
@@ -48,6 +50,15 @@ public class BuildCommand implements Callable<Integer> {
       System.out.print(TextTable.render(List.of("name_kind", "cqc_name", "source_layout", "rule", "locations", "evidence"), findings));
     }
     printDatasetChecks(outcome.datasetChecks());
+    if (outcome.passed()) {
+      System.out.println("published: " + outcome.published().size() + " tables now show this build (audit branch " + outcome.auditBranch()
+          + " fast-forwarded into main and removed)");
+    } else {
+      System.out.println("NOT PUBLISHED: " + outcome.whyNotPublished() + ".");
+      System.out.println("  The dashboards, the SQL endpoint and the portal still show the last published build. What this build wrote is kept");
+      System.out.println("  for " + org.carelake.transforms.AuditBranch.KEEP.toDays() + " days on branch " + outcome.auditBranch()
+          + ", e.g. SELECT * FROM <table> VERSION AS OF '" + outcome.auditBranch() + "'.");
+    }
   }
 
   static void printDatasetChecks(DatasetCheckRunner.Report report) {

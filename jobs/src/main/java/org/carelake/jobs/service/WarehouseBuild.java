@@ -10,31 +10,69 @@ import org.apache.spark.sql.SparkSession;
 import org.carelake.ingestion.seeds.SeedLoader;
 import org.carelake.schema.TableMigrator;
 import org.carelake.schema.WarehouseTables;
+import org.carelake.transforms.AuditBranch;
 import org.carelake.transforms.ModelRunner;
 import org.carelake.transforms.Models;
 import org.carelake.transforms.RunHistory;
 import org.carelake.transforms.SnapshotPins;
 import org.carelake.schema.TableContract;
+import org.carelake.transforms.quality.DatasetCheck;
 import org.carelake.transforms.quality.DatasetCheckRunner;
 import org.springframework.stereotype.Service;
 
 /**
- * {@code build}: raw tables migrated, seeds (re)loaded when changed, then every model staging → core → marts → dq, then
- * the dataset checks (Deequ) on the built tables.
+ * {@code build}: raw tables migrated, seeds (re)loaded when changed, then, write-audit-publish: every model staging →
+ * core → marts → dq written to the run's audit branch, its contract checked there, the dataset checks (Deequ) run on
+ * the branch, and only when every contract and every error-severity check passed is main moved to the branch. A build
+ * that fails a gate leaves main, which the dashboards, the SQL endpoint and the portal read, exactly as it was.
  */
 @Service
 public class WarehouseBuild {
 
-  /** What a build did, the geography findings it raised and what the dataset checks found. */
+  /**
+   * What a build did, the geography findings it raised, what the dataset checks found, and whether it was published.
+   *
+   * @param auditBranch the branch the build wrote to
+   * @param published the tables whose main now shows this build (empty when a gate failed)
+   * @param publishRefused why a build that passed its gates was still not published (main moved meanwhile), else null
+   */
   public record Outcome(String runId, List<SeedLoader.SeedOutcome> seeds, List<ModelRunner.ModelResult> models, List<Row> geographyFindings,
-      DatasetCheckRunner.Report datasetChecks) {
+      DatasetCheckRunner.Report datasetChecks, String auditBranch, List<AuditBranch.Published> published, String publishRefused) {
     /**
-     * Every model built and kept its contract. Dataset check failures do not count: they describe the data received
-     * (a provider's percentages, a CQC feed that shrank), which the build has reflected faithfully; they are printed
-     * and kept in dq.dataset_check_result. A broken contract is the build's own fault and fails it.
+     * The gates: every model kept its contract (a broken contract is the build's own fault), and no error-severity
+     * dataset check failed (an invariant of a built table: one row per key, scores in range). Warning-severity failures
+     * describe the data received (a provider's percentages, a CQC feed that shrank), which the build reflects
+     * faithfully; they are printed and kept in dq.dataset_check_result but do not hold the build back.
      */
+    public boolean gatesPassed() {
+      return models.stream().allMatch(ModelRunner.ModelResult::passed) && datasetChecks.failed(DatasetCheck.Severity.ERROR) == 0;
+    }
+
+    /** The gates passed and main now shows this build. */
     public boolean passed() {
-      return models.stream().allMatch(ModelRunner.ModelResult::passed);
+      return gatesPassed() && publishRefused == null;
+    }
+
+    /** Why the build was not published, in a sentence an officer can act on; null when it was. */
+    public String whyNotPublished() {
+      if (passed()) {
+        return null;
+      }
+      List<String> reasons = new ArrayList<>();
+      long broken = models.stream().filter(m -> !m.passed()).count();
+      if (broken > 0) {
+        reasons.add(broken + " model(s) broke their contract: "
+            + models.stream().filter(m -> !m.passed()).map(ModelRunner.ModelResult::table).toList());
+      }
+      List<String> failedChecks = datasetChecks.failures().stream().filter(r -> r.severity() == DatasetCheck.Severity.ERROR)
+          .map(r -> r.code() + " on " + r.table()).toList();
+      if (!failedChecks.isEmpty()) {
+        reasons.add(failedChecks.size() + " error-severity dataset check(s) failed: " + failedChecks);
+      }
+      if (publishRefused != null) {
+        reasons.add(publishRefused);
+      }
+      return String.join("; ", reasons);
     }
   }
 
@@ -45,27 +83,51 @@ public class WarehouseBuild {
   }
 
   public Outcome build() {
+    return build(Models.load());
+  }
+
+  /** A build of these models (a test may give models that break a gate). */
+  public Outcome build(Models models) {
     Instant started = Instant.now();
     String runId = UUID.randomUUID().toString();
     SparkSession spark = lakehouse.spark();
     WarehouseTables.migrate(new TableMigrator(spark));
     List<SeedLoader.SeedOutcome> seeds = new SeedLoader(spark, Clock.systemUTC()).load(lakehouse.properties().getSeedsDir());
-    RunHistory history = new RunHistory(spark);
-    // the raw tables are read as they were when the build started, however much lands while it runs
-    SnapshotPins pins = history.pinCurrent(WarehouseTables.raw().stream().map(TableContract::table).toList());
-    ModelRunner runner = new ModelRunner(spark, pins);
+    List<String> modelTables = models.all().stream().map(m -> m.table()).toList();
+    AuditBranch.dropExpired(spark, modelTables, started);
     List<ModelRunner.ModelResult> results = new ArrayList<>();
     List<RunHistory.TableWrite> writes = new ArrayList<>();
-    for (var model : Models.load().all()) {
-      List<RunHistory.InputSnapshot> inputs = history.inputsOf(model, pins);
-      ModelRunner.ModelResult r = runner.build(model);
-      results.add(r);
-      writes.add(history.written(writes.size() + 1, model, inputs, r));
+    List<Row> findings;
+    DatasetCheckRunner.Report checks;
+    RunHistory history;
+    String branch;
+    try (AuditBranch audit = AuditBranch.open(spark, runId)) {
+      branch = audit.name();
+      history = new RunHistory(spark, branch);
+      // the raw tables are read as they were when the build started, however much lands while it runs
+      SnapshotPins pins = history.pinCurrent(WarehouseTables.raw().stream().map(TableContract::table).toList());
+      ModelRunner runner = new ModelRunner(spark, pins);
+      for (var model : models.all()) {
+        List<RunHistory.InputSnapshot> inputs = history.inputsOf(model, pins);
+        ModelRunner.ModelResult r = runner.build(model);
+        results.add(r);
+        writes.add(history.written(writes.size() + 1, model, inputs, r));
+      }
+      findings = spark.sql("SELECT name_kind, cqc_name, source_layout, rule_code, locations, evidence "
+          + "FROM dq.cqc_unmatched_geography ORDER BY locations DESC, cqc_name").collectAsList();
+      checks = new DatasetCheckRunner(spark, Clock.systemUTC()).run();
     }
-    List<Row> findings = spark.sql("SELECT name_kind, cqc_name, source_layout, rule_code, locations, evidence "
-        + "FROM dq.cqc_unmatched_geography ORDER BY locations DESC, cqc_name").collectAsList();
-    DatasetCheckRunner.Report checks = new DatasetCheckRunner(spark, Clock.systemUTC()).run();
-    history.record(runId, started, Instant.now(), writes);
-    return new Outcome(runId, seeds, results, findings, checks);
+    Outcome gated = new Outcome(runId, seeds, results, findings, checks, branch, List.of(), null);
+    List<AuditBranch.Published> published = List.of();
+    String refused = null;
+    if (gated.gatesPassed()) {
+      try {
+        published = AuditBranch.publish(spark, branch, modelTables);
+      } catch (IllegalStateException e) {
+        refused = e.getMessage();
+      }
+    }
+    history.record(runId, started, Instant.now(), writes, !published.isEmpty());
+    return new Outcome(runId, seeds, results, findings, checks, branch, published, refused);
   }
 }
