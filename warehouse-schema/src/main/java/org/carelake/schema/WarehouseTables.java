@@ -23,13 +23,14 @@ public final class WarehouseTables {
   public static final TableContract DQ_DATASET_CHECK_RESULT = TableContract.fromResource("tables/dq/dataset_check_result.yml");
   public static final TableContract OPS_BUILD_RUN = TableContract.fromResource("tables/ops/build_run.yml");
   public static final TableContract OPS_PORTAL_UPLOAD = TableContract.fromResource("tables/ops/portal_upload.yml");
+  public static final TableContract OPS_ERASURE_LOG = TableContract.fromResource("tables/ops/erasure_log.yml");
 
   private WarehouseTables() {}
 
   public static List<TableContract> all() {
     return List.of(RAW_CQC_API_LOCATION, RAW_CQC_RATINGS_LONG, RAW_CQC_ASC_WIDE, RAW_CONTRACT_REGISTER, RAW_RETURN_MEASURE, RAW_VISIT_RECORD,
         RAW_SAFEGUARDING_CONCERN, RAW_CONTRACT_ACTION, RAW_QUARANTINE, RAW_INGEST_MANIFEST, REF_SEED_MANIFEST, DQ_DEEQU_METRIC,
-        DQ_DATASET_CHECK_RESULT, OPS_BUILD_RUN, OPS_PORTAL_UPLOAD);
+        DQ_DATASET_CHECK_RESULT, OPS_BUILD_RUN, OPS_PORTAL_UPLOAD, OPS_ERASURE_LOG);
   }
 
   /** The raw tables sources land in (a build reads them; nothing but ingestion writes them). */

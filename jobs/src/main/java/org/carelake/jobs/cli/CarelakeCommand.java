@@ -10,7 +10,7 @@ import picocli.CommandLine.ScopeType;
     description = "Care-quality lakehouse: CQC ratings, provider returns and council intelligence in Apache Iceberg.",
     subcommands = {IngestCommand.class, BuildCommand.class, SqlCommand.class, ServeCommand.class, DemoCommand.class, TemplateCommand.class, GenerateCommand.class,
         DqCheckCommand.class, DqEvalCommand.class, DqSuggestCommand.class,
-        DqReportCommand.class, UsersCommand.class, BenchCommand.class, MaintainCommand.class, RollbackCommand.class},
+        DqReportCommand.class, UsersCommand.class, BenchCommand.class, MaintainCommand.class, RollbackCommand.class, EraseCommand.class},
     footer = {"", "Data home: --home DIR or CARELAKE_HOME (default ./lakehouse).",
         "'./carelake test' runs the test suite; it is handled by the launcher script."})
 public class CarelakeCommand implements Runnable {

@@ -53,6 +53,11 @@ public class RollbackCommand implements Callable<Integer> {
     System.out.printf("%s to %s%n", dryRun ? "rollback --dry-run (nothing is changed)" : "rollback", moment);
     System.out.print(TextTable.render(List.of("table", "current snapshot", "snapshot then", "action"), rows));
     long rolled = changes.stream().filter(c -> c.action().equals("rolled back")).count();
+    List<String> erased = changes.stream().filter(c -> c.action().contains(WarehouseRollback.ERASED)).map(WarehouseRollback.Change::table).toList();
+    if (!erased.isEmpty()) {
+      System.out.printf("note: %s cannot go back to %s: a person's records were erased from them since (ops.erasure_log), which ended time travel"
+          + " to before the erasure; they stay as they are%n", String.join(", ", erased), moment);
+    }
     System.out.printf("%d table(s) %s%n", rolled, dryRun ? "would be rolled back" : "rolled back");
     return 0;
   }

@@ -12,6 +12,9 @@ import org.carelake.schema.TableSnapshots;
  * (Iceberg's {@code set_current_snapshot}; nothing is deleted, so the rollback can itself be undone). Used after a bad
  * load: the raw tables lose its rows and its manifest entries (so the corrected file can be sent), and the models give
  * the marts as they were. The {@code ops} tables (build runs, portal uploads) are history and keep it.
+ *
+ * <p>A table from which a person's records were erased after the moment ({@code erase}) has no snapshot from before the
+ * erasure any more: it is kept as it is, and its action says so and names the erasure; the other tables are rolled back.
  */
 public final class WarehouseRollback {
 
@@ -20,10 +23,15 @@ public final class WarehouseRollback {
 
   private final SparkSession spark;
   private final TableSnapshots snapshots;
+  private final ErasureLog erasures;
+
+  /** The start of the action of a table whose history before the moment was erased (a person's records erased). */
+  public static final String ERASED = "its history was erased";
 
   public WarehouseRollback(SparkSession spark) {
     this.spark = spark;
     this.snapshots = new TableSnapshots(spark);
+    this.erasures = new ErasureLog(spark);
   }
 
   /** What {@link #rollBackTo} would change, without changing anything. */
@@ -39,7 +47,14 @@ public final class WarehouseRollback {
       Long to = then.map(TableSnapshots.TableSnapshot::snapshotId).orElse(null);
       String action;
       if (to == null) {
-        action = now.isEmpty() ? "unchanged (never written)" : "kept: no snapshot as old as the moment (created or expired since)";
+        Optional<ErasureLog.Entry> erased = now.isEmpty() ? Optional.empty() : erasures.latestAfter(table, moment);
+        if (now.isEmpty()) {
+          action = "unchanged (never written)";
+        } else if (erased.isPresent()) {
+          action = "kept: " + ERASED + " at " + erased.get().erasedAt() + " (erasure " + erased.get().erasureId() + "); it cannot go back before that";
+        } else {
+          action = "kept: no snapshot as old as the moment (created or expired since)";
+        }
       } else if (to.equals(from)) {
         action = "unchanged";
       } else {
