@@ -2,6 +2,9 @@ package org.carelake.jobs.service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Set;
 import java.util.UUID;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +18,8 @@ import org.carelake.transforms.ModelRunner;
 import org.carelake.transforms.Models;
 import org.carelake.transforms.RunHistory;
 import org.carelake.transforms.SnapshotPins;
+import org.carelake.transforms.UnchangedModels;
+import org.carelake.schema.TableSnapshots;
 import org.carelake.schema.TableContract;
 import org.carelake.transforms.quality.DatasetCheck;
 import org.carelake.transforms.quality.DatasetCheckRunner;
@@ -76,6 +81,7 @@ public class WarehouseBuild {
     }
   }
 
+  private static final ZoneId UK = ZoneId.of("Europe/London");
   private final Lakehouse lakehouse;
 
   public WarehouseBuild(Lakehouse lakehouse) {
@@ -83,11 +89,25 @@ public class WarehouseBuild {
   }
 
   public Outcome build() {
-    return build(Models.load());
+    return build(Models.load(), false);
   }
 
-  /** A build of these models (a test may give models that break a gate). */
+  /** A build that runs every model, changed or not ({@code build --full}). */
+  public Outcome buildFull() {
+    return build(Models.load(), true);
+  }
+
   public Outcome build(Models models) {
+    return build(models, false);
+  }
+
+  /**
+   * A build of these models (a test may give models that break a gate).
+   *
+   * @param full run every model; otherwise a model none of whose inputs changed since the last published build is left
+   *     as it is ({@link UnchangedModels})
+   */
+  public Outcome build(Models models, boolean full) {
     Instant started = Instant.now();
     String runId = UUID.randomUUID().toString();
     SparkSession spark = lakehouse.spark();
@@ -106,9 +126,17 @@ public class WarehouseBuild {
       history = new RunHistory(spark, branch);
       // the raw tables are read as they were when the build started, however much lands while it runs
       SnapshotPins pins = history.pinCurrent(WarehouseTables.raw().stream().map(TableContract::table).toList());
+      Set<String> unchanged = full ? Set.of() : unchangedSince(history.lastPublished(), models, pins, started);
       ModelRunner runner = new ModelRunner(spark, pins);
+      TableSnapshots snapshots = new TableSnapshots(spark);
       for (var model : models.all()) {
         List<RunHistory.InputSnapshot> inputs = history.inputsOf(model, pins);
+        if (unchanged.contains(model.table())) {
+          long rows = snapshots.current(model.table()).map(s -> s.totalRecords() == null ? 0L : s.totalRecords()).orElse(0L);
+          results.add(ModelRunner.ModelResult.unchanged(model.table(), rows));
+          writes.add(history.kept(writes.size() + 1, model, inputs));
+          continue;
+        }
         ModelRunner.ModelResult r = runner.build(model);
         results.add(r);
         writes.add(history.written(writes.size() + 1, model, inputs, r));
@@ -122,12 +150,22 @@ public class WarehouseBuild {
     String refused = null;
     if (gated.gatesPassed()) {
       try {
-        published = AuditBranch.publish(spark, branch, modelTables);
+        published = AuditBranch.publish(spark, branch, results.stream().filter(ModelRunner.ModelResult::built).map(ModelRunner.ModelResult::table).toList());
       } catch (IllegalStateException e) {
         refused = e.getMessage();
       }
     }
-    history.record(runId, started, Instant.now(), writes, !published.isEmpty());
+    history.record(runId, started, Instant.now(), writes, gated.gatesPassed() && refused == null);
     return new Outcome(runId, seeds, results, findings, checks, branch, published, refused);
+  }
+
+  private Set<String> unchangedSince(RunHistory.LastPublished last, Models models, SnapshotPins pins, Instant now) {
+    if (last.runId() == null) {
+      return Set.of();
+    }
+    TableSnapshots snapshots = new TableSnapshots(lakehouse.spark());
+    java.util.function.Function<String, Long> current = t -> snapshots.current(t).map(TableSnapshots.TableSnapshot::snapshotId).orElse(null);
+    return UnchangedModels.find(models, last.tables(), LocalDate.ofInstant(last.startedAt(), UK), LocalDate.ofInstant(now, UK),
+        t -> pins.snapshots().containsKey(t) ? pins.snapshotOf(t) : current.apply(t), current);
   }
 }
