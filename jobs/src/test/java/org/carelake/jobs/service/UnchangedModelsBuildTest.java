@@ -87,6 +87,7 @@ class UnchangedModelsBuildTest {
     long fullMs = full.models().stream().mapToLong(m -> m.took().toMillis()).sum();
     System.out.printf("unchanged models: %d of %d kept after a month of returns; models took %.1f s against %.1f s for a full build%n",
         kept.size(), tables.size(), partialMs / 1000.0, fullMs / 1000.0);
+    System.out.println("kept: " + kept);
   }
 
   private static Map<String, Long> mainSnapshots(SparkSession spark, List<String> tables) {
