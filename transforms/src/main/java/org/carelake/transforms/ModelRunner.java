@@ -24,12 +24,24 @@ import org.carelake.schema.TableContract;
  */
 public final class ModelRunner {
 
-  /** What building one model did. */
   /**
+   * What building one model did.
+   *
    * @param took the whole step: query, write, contract checks
    * @param wrote the query and the write alone (what another engine's CREATE TABLE AS compares with)
+   * @param built false when the model was left as it was (see {@link UnchangedModels})
    */
-  public record ModelResult(String table, long rows, Duration took, Duration wrote, List<ContractViolation> violations) {
+  public record ModelResult(String table, long rows, Duration took, Duration wrote, List<ContractViolation> violations, boolean built) {
+
+    public ModelResult(String table, long rows, Duration took, Duration wrote, List<ContractViolation> violations) {
+      this(table, rows, took, wrote, violations, true);
+    }
+
+    /** A model left as it was: nothing it reads had changed since the last published build. */
+    public static ModelResult unchanged(String table, long rows) {
+      return new ModelResult(table, rows, Duration.ZERO, Duration.ZERO, List.of(), false);
+    }
+
     public boolean passed() {
       return violations.isEmpty();
     }

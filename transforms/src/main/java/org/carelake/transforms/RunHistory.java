@@ -22,7 +22,12 @@ public final class RunHistory {
 
   /** One table a build wrote, with the inputs as they were when it was built. */
   public record TableWrite(int buildOrder, String table, List<InputSnapshot> inputs, Long snapshotId, long rowsWritten, long durationMs,
-      int contractViolations) {}
+      int contractViolations, String action, String modelFingerprint) {}
+
+  /** The last published build: when it started and what it recorded of each table. */
+  public record LastPublished(String runId, Instant startedAt, java.util.Map<String, UnchangedModels.Recorded> tables) {
+    static final LastPublished NONE = new LastPublished(null, null, java.util.Map.of());
+  }
 
   /** An input table and its snapshot (null ids when the table had none). */
   public record InputSnapshot(String table, Long snapshotId, Long totalRecords) {}
@@ -70,7 +75,39 @@ public final class RunHistory {
   /** The write a model's build just made. */
   public TableWrite written(int order, Model model, List<InputSnapshot> inputs, ModelRunner.ModelResult result) {
     Long snapshot = snapshots.head(model.table(), branch).map(TableSnapshots.TableSnapshot::snapshotId).orElse(null);
-    return new TableWrite(order, model.table(), inputs, snapshot, result.rows(), result.took().toMillis(), result.violations().size());
+    return new TableWrite(order, model.table(), inputs, snapshot, result.rows(), result.took().toMillis(), result.violations().size(), "built",
+        model.fingerprint());
+  }
+
+  /** A model this build left as it was: its table's main snapshot, and the inputs as they still are. */
+  public TableWrite kept(int order, Model model, List<InputSnapshot> inputs) {
+    Long snapshot = snapshots.current(model.table()).map(TableSnapshots.TableSnapshot::snapshotId).orElse(null);
+    return new TableWrite(order, model.table(), inputs, snapshot, 0, 0, 0, "unchanged", model.fingerprint());
+  }
+
+  /**
+   * What the last published build recorded (builds before write-audit-publish count as published): per table, its
+   * snapshot, the snapshots of its inputs and the model's fingerprint.
+   */
+  public LastPublished lastPublished() {
+    if (!spark.catalog().tableExists(RUNS.table())) {
+      return LastPublished.NONE;
+    }
+    List<Row> rows = spark.sql("WITH last AS (SELECT run_id FROM " + RUNS.table() + " WHERE coalesce(published, true) "
+        + "ORDER BY run_finished_at DESC LIMIT 1) SELECT b.run_id, b.run_started_at, b.table_name, b.snapshot_id, b.inputs, b.model_fingerprint "
+        + "FROM " + RUNS.table() + " b JOIN last l ON l.run_id = b.run_id").collectAsList();
+    if (rows.isEmpty()) {
+      return LastPublished.NONE;
+    }
+    java.util.Map<String, UnchangedModels.Recorded> tables = new java.util.LinkedHashMap<>();
+    for (Row r : rows) {
+      java.util.Map<String, Long> inputs = new java.util.LinkedHashMap<>();
+      for (Row i : r.<Row>getList(4)) {
+        inputs.put(i.getString(0), i.isNullAt(1) ? null : i.getLong(1));
+      }
+      tables.put(r.getString(2), new UnchangedModels.Recorded(r.isNullAt(3) ? null : r.getLong(3), inputs, r.getString(5)));
+    }
+    return new LastPublished(rows.get(0).getString(0), rows.get(0).getTimestamp(1).toInstant(), tables);
   }
 
   public void record(String runId, Instant startedAt, Instant finishedAt, List<TableWrite> writes) {
@@ -95,6 +132,8 @@ public final class RunHistory {
           .set("contract_passed", w.contractViolations() == 0)
           .set("contract_violations", w.contractViolations())
           .set("published", published)
+          .set("action", w.action())
+          .set("model_fingerprint", w.modelFingerprint())
           .set("audit_branch", branch)
           .build());
     }

@@ -26,9 +26,12 @@ public class BuildCommand implements Callable<Integer> {
     this.build = build;
   }
 
+  @picocli.CommandLine.Option(names = "--full", description = "run every model, even those none of whose inputs changed since the last published build")
+  boolean full;
+
   @Override
   public Integer call() {
-    WarehouseBuild.Outcome outcome = build.build();
+    WarehouseBuild.Outcome outcome = full ? build.buildFull() : build.build();
     print(outcome);
     return outcome.passed() ? 0 : 3;
   }
@@ -39,7 +42,7 @@ public class BuildCommand implements Callable<Integer> {
     System.out.println("seeds: " + reloaded + " reloaded, " + (outcome.seeds().size() - reloaded) + " unchanged");
     for (ModelRunner.ModelResult r : outcome.models()) {
       System.out.printf("  %-36s %9d rows  %6.1fs  %s%n", r.table(), r.rows(), r.took().toMillis() / 1000.0,
-          r.passed() ? "contract ok" : "CONTRACT BROKEN");
+          !r.built() ? "unchanged" : r.passed() ? "contract ok" : "CONTRACT BROKEN");
       r.violations().forEach(v -> System.out.println("      " + v));
     }
     List<Row> findings = outcome.geographyFindings();
@@ -51,8 +54,9 @@ public class BuildCommand implements Callable<Integer> {
     }
     printDatasetChecks(outcome.datasetChecks());
     if (outcome.passed()) {
+      long kept = outcome.models().stream().filter(m -> !m.built()).count();
       System.out.println("published: " + outcome.published().size() + " tables now show this build (audit branch " + outcome.auditBranch()
-          + " fast-forwarded into main and removed)");
+          + " fast-forwarded into main and removed)" + (kept == 0 ? "" : "; " + kept + " unchanged since the last published build, left as they were"));
     } else {
       System.out.println("NOT PUBLISHED: " + outcome.whyNotPublished() + ".");
       System.out.println("  The dashboards, the SQL endpoint and the portal still show the last published build. What this build wrote is kept");
