@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,15 +33,21 @@ public final class ModelRunner {
    * @param wrote the query and the write alone (what another engine's CREATE TABLE AS compares with)
    * @param built false when the model was left as it was (see {@link UnchangedModels})
    */
-  public record ModelResult(String table, long rows, Duration took, Duration wrote, List<ContractViolation> violations, boolean built) {
+  public record ModelResult(String table, long rows, Duration took, Duration wrote, List<ContractViolation> violations, boolean built,
+      PeriodSlice slice) {
 
     public ModelResult(String table, long rows, Duration took, Duration wrote, List<ContractViolation> violations) {
-      this(table, rows, took, wrote, violations, true);
+      this(table, rows, took, wrote, violations, true, null);
     }
 
     /** A model left as it was: nothing it reads had changed since the last published build. */
     public static ModelResult unchanged(String table, long rows) {
-      return new ModelResult(table, rows, Duration.ZERO, Duration.ZERO, List.of(), false);
+      return new ModelResult(table, rows, Duration.ZERO, Duration.ZERO, List.of(), false, null);
+    }
+
+    /** Whether only a slice of the table's periods was rebuilt (the rest kept as the last build wrote them). */
+    public boolean sliced() {
+      return slice != null;
     }
 
     public boolean passed() {
@@ -109,6 +117,75 @@ public final class ModelRunner {
     List<ContractViolation> violations = new ContractChecker(spark).check(contract);
     long count = spark.table(contract.table()).count();
     return new ModelResult(contract.table(), count, Duration.ofNanos(System.nanoTime() - start), Duration.ofNanos(written - start), violations);
+  }
+
+  /**
+   * Rebuilds only the slice's periods of a period-keyed model: its sliced input is read for those periods alone, the
+   * table's rows of those periods are replaced in one Iceberg commit (an overwrite by filter: every data file of the
+   * slice's partitions is dropped and the new rows added; the table is partitioned by the slice columns so files never
+   * straddle the boundary), and the contract is checked on the slice (on the whole table when the key does not
+   * determine the slice). Falls back to a whole rebuild when the table's files do not line up with the slice (a table
+   * written before it was partitioned by period).
+   */
+  public ModelResult buildSlice(Model model, PeriodSlice slice) {
+    PeriodSlice.Slicing slicing = model.slicing();
+    if (slicing == null) {
+      throw new IllegalArgumentException(model.table() + " has no incremental section in its contract");
+    }
+    long start = System.nanoTime();
+    TableContract contract = model.contract();
+    ModelTables.ensure(spark, contract);
+    if (!partitionedBySpec(contract.table())) {
+      return build(model); // written before the table was partitioned by period: its files straddle the slice
+    }
+    String view = "__slice_" + slicing.input().replace('.', '_');
+    Pattern input = Pattern.compile("(?<![\\w.`])" + Pattern.quote(slicing.input()) + "(?![\\w.`])");
+    try {
+      spark.sql("CREATE OR REPLACE TEMPORARY VIEW " + view + " AS " + pins.apply("SELECT * FROM " + slicing.input()) + " WHERE " + slice.predicate());
+      String sql = input.matcher(model.sql()).replaceAll(Matcher.quoteReplacement(view));
+      Dataset<Row> rows = conform(contract, spark.sql(pins.apply(sql)));
+      try {
+        rows.writeTo(contract.table()).overwrite(functions.expr(slice.predicate()));
+      } catch (Exception e) {
+        if (causedBy(e, org.apache.iceberg.exceptions.ValidationException.class)) {
+          return build(model); // files that straddle the slice (written before the period partitioning): rebuild whole
+        }
+        throw new IllegalStateException("cannot write " + slice.describe() + " of " + contract.table() + ": " + e.getMessage(), e);
+      }
+      long written = System.nanoTime();
+      ContractChecker checker = new ContractChecker(spark);
+      List<ContractViolation> violations = slicing.keyImpliesSlice()
+          ? checker.check(contract, spark.table(contract.table()).where(slice.predicate()))
+          : checker.check(contract);
+      long count = spark.table(contract.table()).count();
+      return new ModelResult(contract.table(), count, Duration.ofNanos(System.nanoTime() - start), Duration.ofNanos(written - start), violations,
+          true, slice);
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (Exception e) { // AnalysisException is checked in Java's eyes but thrown undeclared
+      throw new IllegalStateException("building " + slice.describe() + " of " + model.table() + " failed: " + e.getMessage(), e);
+    } finally {
+      spark.catalog().dropTempView(view);
+    }
+  }
+
+  /** Whether every data file of the table's main is laid out by its current partition spec. */
+  private boolean partitionedBySpec(String table) {
+    org.apache.iceberg.Table t = ModelTables.load(spark, table);
+    t.refresh();
+    org.apache.iceberg.Snapshot current = t.currentSnapshot();
+    return current == null || current.dataManifests(t.io()).stream()
+        .filter(m -> m.hasAddedFiles() || m.hasExistingFiles()) // a manifest of only deleted entries holds no live file
+        .allMatch(m -> m.partitionSpecId() == t.spec().specId());
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public List<ModelResult> buildAll(Models models) {

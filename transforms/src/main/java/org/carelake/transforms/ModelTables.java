@@ -39,6 +39,7 @@ public final class ModelTables {
     }
     Table table = load(spark, contract.table());
     conformSchema(table, contract);
+    conformPartitioning(table, contract);
     Map<String, String> wanted = new LinkedHashMap<>(contract.tableProperties());
     wanted.remove("format-version"); // set at creation; a table made by an older release may be on v1 or v2 already
     wanted.putAll(MODEL_PROPERTIES);
@@ -106,6 +107,25 @@ public final class ModelTables {
     if (added) {
       add.commit();
     }
+  }
+
+  /**
+   * The table partitioned as the contract says (identity partitions by column name). Files already written keep their
+   * old layout until the table is next rewritten whole; a sliced rebuild that meets one falls back to a whole rebuild.
+   */
+  private static void conformPartitioning(Table table, TableContract contract) {
+    List<String> want = contract.partitionBy();
+    if (want.stream().anyMatch(p -> p.contains("("))) {
+      return; // a transform partitioning is set at creation only
+    }
+    List<String> have = table.spec().fields().stream().filter(f -> !f.transform().isVoid()).map(f -> f.name()).toList();
+    if (have.equals(want)) {
+      return;
+    }
+    org.apache.iceberg.UpdatePartitionSpec update = table.updateSpec();
+    have.stream().filter(f -> !want.contains(f)).forEach(update::removeField);
+    want.stream().filter(f -> !have.contains(f)).forEach(update::addField);
+    update.commit();
   }
 
   /** Required fields at any depth, except map keys (which Iceberg keeps required). */

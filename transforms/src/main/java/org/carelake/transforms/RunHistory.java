@@ -22,7 +22,13 @@ public final class RunHistory {
 
   /** One table a build wrote, with the inputs as they were when it was built. */
   public record TableWrite(int buildOrder, String table, List<InputSnapshot> inputs, Long snapshotId, long rowsWritten, long durationMs,
-      int contractViolations, String action, String modelFingerprint) {}
+      int contractViolations, String action, String modelFingerprint, String slice) {
+
+    public TableWrite(int buildOrder, String table, List<InputSnapshot> inputs, Long snapshotId, long rowsWritten, long durationMs,
+        int contractViolations, String action, String modelFingerprint) {
+      this(buildOrder, table, inputs, snapshotId, rowsWritten, durationMs, contractViolations, action, modelFingerprint, null);
+    }
+  }
 
   /** The last published build: when it started and what it recorded of each table. */
   public record LastPublished(String runId, Instant startedAt, java.util.Map<String, UnchangedModels.Recorded> tables) {
@@ -75,8 +81,8 @@ public final class RunHistory {
   /** The write a model's build just made. */
   public TableWrite written(int order, Model model, List<InputSnapshot> inputs, ModelRunner.ModelResult result) {
     Long snapshot = snapshots.head(model.table(), branch).map(TableSnapshots.TableSnapshot::snapshotId).orElse(null);
-    return new TableWrite(order, model.table(), inputs, snapshot, result.rows(), result.took().toMillis(), result.violations().size(), "built",
-        model.fingerprint());
+    return new TableWrite(order, model.table(), inputs, snapshot, result.rows(), result.took().toMillis(), result.violations().size(),
+        result.sliced() ? "sliced" : "built", model.fingerprint(), result.sliced() ? result.slice().describe() : null);
   }
 
   /** A model this build left as it was: its table's main snapshot, and the inputs as they still are. */
@@ -134,6 +140,7 @@ public final class RunHistory {
           .set("published", published)
           .set("action", w.action())
           .set("model_fingerprint", w.modelFingerprint())
+          .set("slice", w.slice())
           .set("audit_branch", branch)
           .build());
     }

@@ -67,11 +67,37 @@ public final class UnchangedModels {
    * be rebuilt, but its rows will be what they were.
    */
   public boolean unchangedInputs(Model m) {
+    return unchangedExcept(m, null);
+  }
+
+  /**
+   * Whether a period-keyed model can be rebuilt for a slice of its periods alone: it is as the last published build
+   * left it (same query and contract, its table's main not moved since), and everything it reads except its sliced
+   * input is unchanged. The slice then comes from what was appended to that input since {@link #recordedInput}.
+   */
+  public boolean canSlice(Model m) {
+    if (m.slicing() == null || !unchangedExcept(m, m.slicing().input())) {
+      return false;
+    }
+    Recorded before = last.get(m.table());
+    return before.snapshotId() != null && before.snapshotId().equals(mainSnapshot.apply(m.table()));
+  }
+
+  /** The snapshot the last published build read an input of this model at, null when it did not record one. */
+  public Long recordedInput(Model m, String input) {
+    Recorded before = last.get(m.table());
+    return before == null ? null : before.inputSnapshots().get(input);
+  }
+
+  private boolean unchangedExcept(Model m, String except) {
     Recorded before = last.get(m.table());
     if (before == null || !m.fingerprint().equals(before.modelFingerprint()) || (m.readsTodaysDate() && !sameDay)) {
       return false;
     }
     for (String input : m.inputs()) {
+      if (input.equals(except)) {
+        continue;
+      }
       boolean same = modelTables.contains(input) ? unchanged.contains(input)
           : before.inputSnapshots().containsKey(input) && Objects.equals(before.inputSnapshots().get(input), sourceSnapshot.apply(input));
       if (!same) {

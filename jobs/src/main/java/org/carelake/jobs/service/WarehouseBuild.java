@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.ArrayList;
@@ -14,7 +16,9 @@ import org.carelake.ingestion.seeds.SeedLoader;
 import org.carelake.schema.TableMigrator;
 import org.carelake.schema.WarehouseTables;
 import org.carelake.transforms.AuditBranch;
+import org.carelake.transforms.Model;
 import org.carelake.transforms.ModelRunner;
+import org.carelake.transforms.PeriodSlice;
 import org.carelake.transforms.Models;
 import org.carelake.transforms.RunHistory;
 import org.carelake.transforms.SnapshotPins;
@@ -135,6 +139,7 @@ public class WarehouseBuild {
       UnchangedModels plan = full ? null : planFrom(history.lastPublished(), models, pins, started);
       ModelRunner runner = new ModelRunner(spark, pins);
       TableSnapshots snapshots = new TableSnapshots(spark);
+      Map<String, PeriodSlice> slices = new HashMap<>(); // the models this build rebuilt for a slice of periods alone
       for (var model : models.all()) {
         List<RunHistory.InputSnapshot> inputs = history.inputsOf(model, pins);
         if (plan != null && plan.canKeep(model)) {
@@ -143,11 +148,22 @@ public class WarehouseBuild {
           writes.add(history.kept(writes.size() + 1, model, inputs));
           continue;
         }
+        PeriodSlice slice = plan == null ? null : sliceFor(model, plan, pins, slices);
+        if (slice != null && slice.isEmpty()) { // the sliced input gained no rows the model reads
+          long rows = snapshots.current(model.table()).map(s -> s.totalRecords() == null ? 0L : s.totalRecords()).orElse(0L);
+          results.add(ModelRunner.ModelResult.unchanged(model.table(), rows));
+          writes.add(history.kept(writes.size() + 1, model, inputs));
+          plan.sameRows(model.table());
+          continue;
+        }
         // main's rows digested before the write: once the table has the audit branch this session reads only the branch
         // (Iceberg refuses VERSION AS OF together with a WAP branch)
         Long mainRows = snapshots.current(model.table()).map(TableSnapshots.TableSnapshot::totalRecords).orElse(null);
-        Row mainDigest = plan != null && mainRows != null && mainRows <= SAME_ROWS_CHECK_LIMIT ? digest(spark, model.table()) : null;
-        ModelRunner.ModelResult r = runner.build(model);
+        Row mainDigest = plan != null && slice == null && mainRows != null && mainRows <= SAME_ROWS_CHECK_LIMIT ? digest(spark, model.table()) : null;
+        ModelRunner.ModelResult r = slice != null ? runner.buildSlice(model, slice) : runner.build(model);
+        if (r.sliced()) {
+          slices.put(model.table(), r.slice());
+        }
         results.add(r);
         writes.add(history.written(writes.size() + 1, model, inputs, r));
         if (mainDigest != null && digest(spark, model.table()).equals(mainDigest)) {
@@ -177,6 +193,26 @@ public class WarehouseBuild {
     java.util.function.Function<String, Long> current = t -> snapshots.current(t).map(TableSnapshots.TableSnapshot::snapshotId).orElse(null);
     return new UnchangedModels(models, last.tables(), last.startedAt() == null ? null : LocalDate.ofInstant(last.startedAt(), UK),
         LocalDate.ofInstant(now, UK), t -> pins.snapshots().containsKey(t) ? pins.snapshotOf(t) : current.apply(t), current);
+  }
+
+  /**
+   * The periods a period-keyed model must rebuild, or null to rebuild it whole: only when everything else it reads is
+   * unchanged and its sliced input either was itself sliced in this build (the same periods) or is a landed table that
+   * has only had rows appended since the last published build read it (the periods of those rows).
+   */
+  private PeriodSlice sliceFor(Model model, UnchangedModels plan, SnapshotPins pins, Map<String, PeriodSlice> slices) {
+    if (!plan.canSlice(model)) {
+      return null;
+    }
+    String input = model.slicing().input();
+    if (slices.containsKey(input)) {
+      return slices.get(input);
+    }
+    if (!pins.snapshots().containsKey(input)) {
+      return null; // a model input rebuilt whole: every period may have changed
+    }
+    return PeriodSlice.appendedBetween(lakehouse.spark(), input, plan.recordedInput(model, input), pins.snapshotOf(input), model.slicing())
+        .orElse(null);
   }
 
   /** Row count and an order-free hash of the rows: equal digests, same rows. */

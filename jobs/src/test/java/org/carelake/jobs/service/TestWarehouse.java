@@ -43,14 +43,18 @@ final class TestWarehouse {
    * measure given {@code value}.
    */
   static Path returns(Path dir, int from, int to, List<Measure> measures, String value) throws IOException {
+    return returns(dir, from, to, measures, value, LocalDate.of(2025, 8, 1));
+  }
+
+  /** Monthly returns of locations {@code from..to} for the month starting {@code start}, sent 5 days after it ends. */
+  static Path returns(Path dir, int from, int to, List<Measure> measures, String value, LocalDate start) throws IOException {
     Files.createDirectories(dir);
-    LocalDate start = LocalDate.of(2025, 8, 1);
     for (int i = from; i <= to; i++) {
       String location = String.format("1-4%010d", i);
       StringBuilder csv = new StringBuilder("provider_id,location_id,return_type,period_start,period_end,submitted_at,measure_code,value,comment\n");
       for (Measure m : measures) {
         csv.append(String.join(",", PROVIDER, location, "monthly", start.toString(), start.plusMonths(1).minusDays(1).toString(),
-            "2025-09-05T10:00:00+01:00", m.code(), value, "")).append('\n');
+            start.plusMonths(1).plusDays(4) + "T10:00:00+01:00", m.code(), value, "")).append('\n');
       }
       Files.writeString(dir.resolve(location + ".csv"), csv);
     }

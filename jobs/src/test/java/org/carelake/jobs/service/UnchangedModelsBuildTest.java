@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A build leaves alone the models none of whose inputs changed since the last published build, and what it leaves is
- * exactly what a full build would have written.
+ * exactly what a full build would have written; so is what it rebuilds for the new month's periods alone.
  */
 class UnchangedModelsBuildTest {
 
@@ -65,14 +65,20 @@ class UnchangedModelsBuildTest {
     assertThat(spark.sql("SELECT count(*) FROM ops.build_run WHERE run_id = '" + idle.runId() + "' AND action = 'unchanged' AND published")
         .first().getLong(0)).isEqualTo(tables.size());
 
-    // a month of returns: the return chain is rebuilt, the CQC chain is not
-    returns.ingest(TestWarehouse.returns(tmp.resolve("second"), 5, 6, measures, "3"), Optional.empty());
+    // a month of returns: the return chain is rebuilt, its period-keyed tables for the new month alone; the CQC chain is not rebuilt
+    returns.ingest(TestWarehouse.returns(tmp.resolve("second"), 1, 6, measures, "3", java.time.LocalDate.of(2025, 9, 1)), Optional.empty());
     WarehouseBuild.Outcome afterReturns = build.build();
     assertThat(afterReturns.passed()).as(afterReturns.whyNotPublished()).isTrue();
     List<String> kept = afterReturns.models().stream().filter(m -> !m.built()).map(ModelRunner.ModelResult::table).toList();
     List<String> rebuilt = afterReturns.models().stream().filter(ModelRunner.ModelResult::built).map(ModelRunner.ModelResult::table).toList();
     assertThat(kept).containsAll(CQC_CHAIN);
     assertThat(rebuilt).contains("staging.stg_return_measure", "core.fct_return_measure", "dq.submission_finding", "marts.mart_kpi_compliance");
+    Map<String, String> sliced = afterReturns.models().stream().filter(ModelRunner.ModelResult::sliced)
+        .collect(Collectors.toMap(ModelRunner.ModelResult::table, m -> m.slice().describe()));
+    assertThat(sliced).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "staging.stg_return_measure", "monthly from 2025-09-01", "core.fct_return_measure", "monthly from 2025-09-01"));
+    assertThat(spark.sql("SELECT count(*) FROM ops.build_run WHERE run_id = '" + afterReturns.runId() + "' AND action = 'sliced' "
+        + "AND slice = 'monthly from 2025-09-01'").first().getLong(0)).isEqualTo(2);
     for (String t : CQC_CHAIN) {
       assertThat(mainSnapshots(spark, List.of(t))).isEqualTo(Map.of(t, afterFirst.get(t)));
     }
@@ -87,7 +93,7 @@ class UnchangedModelsBuildTest {
     long fullMs = full.models().stream().mapToLong(m -> m.took().toMillis()).sum();
     System.out.printf("unchanged models: %d of %d kept after a month of returns; models took %.1f s against %.1f s for a full build%n",
         kept.size(), tables.size(), partialMs / 1000.0, fullMs / 1000.0);
-    System.out.println("kept: " + kept);
+    System.out.println("kept: " + kept + "; sliced: " + sliced);
   }
 
   private static Map<String, Long> mainSnapshots(SparkSession spark, List<String> tables) {
