@@ -6,8 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -139,10 +137,9 @@ public final class ModelRunner {
       return build(model); // written before the table was partitioned by period: its files straddle the slice
     }
     String view = "__slice_" + slicing.input().replace('.', '_');
-    Pattern input = Pattern.compile("(?<![\\w.`])" + Pattern.quote(slicing.input()) + "(?![\\w.`])");
     try {
       spark.sql("CREATE OR REPLACE TEMPORARY VIEW " + view + " AS " + pins.apply("SELECT * FROM " + slicing.input()) + " WHERE " + slice.predicate());
-      String sql = input.matcher(model.sql()).replaceAll(Matcher.quoteReplacement(view));
+      String sql = SnapshotPins.replaceTable(model.sql(), slicing.input(), view);
       Dataset<Row> rows = conform(contract, spark.sql(pins.apply(sql)));
       try {
         rows.writeTo(contract.table()).overwrite(functions.expr(slice.predicate()));

@@ -42,10 +42,14 @@ public final class SnapshotPins {
   public String apply(String sql) {
     String out = sql;
     for (Map.Entry<String, Long> e : snapshots.entrySet()) {
-      // the name as a whole table reference: not part of a longer name, not a column qualifier (raw.t.col)
-      Pattern name = Pattern.compile("(?<![\\w.`])" + Pattern.quote(e.getKey()) + "(?![\\w.`])");
-      out = name.matcher(out).replaceAll(Matcher.quoteReplacement(e.getKey() + " VERSION AS OF " + e.getValue()));
+      out = replaceTable(out, e.getKey(), e.getKey() + " VERSION AS OF " + e.getValue());
     }
     return out;
+  }
+
+  /** The SQL with every reference to the table replaced: the name as a whole, not part of a longer name, not a column qualifier (raw.t.col). */
+  static String replaceTable(String sql, String table, String replacement) {
+    Pattern name = Pattern.compile("(?<![\\w.`])" + Pattern.quote(table) + "(?![\\w.`])");
+    return name.matcher(sql).replaceAll(Matcher.quoteReplacement(replacement));
   }
 }

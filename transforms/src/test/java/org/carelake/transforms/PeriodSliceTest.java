@@ -80,11 +80,9 @@ class PeriodSliceTest {
     Model model = model("[return_type, period_start]");
     ModelRunner runner = new ModelRunner(spark);
     runner.build(model);
-    long before = snapshot("raw.slice_probe");
     Set<String> july = files(model.table(), "2025-07-01");
-    insert("('monthly', DATE'2025-08-01', 'L1', 10), ('monthly', DATE'2025-09-01', 'L1', 11)");
 
-    PeriodSlice slice = PeriodSlice.appendedBetween(spark, "raw.slice_probe", before, snapshot("raw.slice_probe"), SLICING).orElseThrow();
+    PeriodSlice slice = sliceOfInsert("('monthly', DATE'2025-08-01', 'L1', 10), ('monthly', DATE'2025-09-01', 'L1', 11)");
     ModelRunner.ModelResult result = runner.buildSlice(model, slice);
 
     assertThat(result.sliced()).isTrue();
@@ -102,9 +100,7 @@ class PeriodSliceTest {
     Model old = model("[return_type]");
     ModelRunner runner = new ModelRunner(spark);
     runner.build(old);
-    long before = snapshot("raw.slice_probe");
-    insert("('monthly', DATE'2025-08-01', 'L1', 10)");
-    PeriodSlice slice = PeriodSlice.appendedBetween(spark, "raw.slice_probe", before, snapshot("raw.slice_probe"), SLICING).orElseThrow();
+    PeriodSlice slice = sliceOfInsert("('monthly', DATE'2025-08-01', 'L1', 10)");
 
     Model now = model("[return_type, period_start]");
     ModelRunner.ModelResult result = runner.buildSlice(now, slice);
@@ -132,6 +128,13 @@ class PeriodSliceTest {
         """.formatted(partitionBy);
     TableContract contract = TableContract.fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test");
     return new Model(contract.table(), SQL, contract, Set.of("raw.slice_probe"), SLICING);
+  }
+
+  /** The slice of the rows these values add to the input. */
+  private PeriodSlice sliceOfInsert(String values) {
+    long before = snapshot("raw.slice_probe");
+    insert(values);
+    return PeriodSlice.appendedBetween(spark, "raw.slice_probe", before, snapshot("raw.slice_probe"), SLICING).orElseThrow();
   }
 
   private void insert(String values) {
