@@ -186,6 +186,21 @@ class CarelakeCliIT {
         "| 4. dashboard queries (JDBC, p50 / p95) |", "- commit: ", "- machine: ");
     assertThat(md).contains("DuckDB ran 34 of 34", "34 of 34 tables identical to Spark's").doesNotContain("failed", "broke a contract");
     assertThat(md).containsPattern("\\| 1\\. ingest returns \\| [0-9.]+ s \\| plain Spark CSV → Parquet \\(zstd\\): [0-9.]+ s \\| [0-9.]+× \\|");
+
+    // a run stopped during its refresh: the ledger lacks that phase, and --resume runs it alone, keeping the rest
+    Path ledger = tmp.resolve("bench-home/bench/home-quick/bench-ledger.json");
+    com.fasterxml.jackson.databind.node.ObjectNode l = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(ledger.toFile());
+    com.fasterxml.jackson.databind.node.ArrayNode phases = (com.fasterxml.jackson.databind.node.ArrayNode) l.get("phases");
+    assertThat(phases.get(phases.size() - 1).get("name").asText()).isEqualTo("refresh");
+    phases.remove(phases.size() - 1);
+    JSON.writeValue(ledger.toFile(), l);
+    CliRunner.Result resumed = bench.run(java.util.Map.of("CARELAKE_ROOT", CliRunner.repoRoot().toAbsolutePath().toString()), "bench", "--quick",
+        "--resume", "--repeats", "1", "--sql-port", Integer.toString(CliRunner.freePort()), "--record", record.toString());
+    assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+    assertThat(resumed.stdout()).contains("carrying on the run", "ingest-returns: kept from", "new-month: kept from",
+        "refresh the marts after the new month").doesNotContain("reference: plain Spark reads", "full build of every model");
+    String second = Files.readString(record).substring(md.length());
+    assertThat(second).contains("--resume`", "| 1. ingest returns |", "DuckDB ran 34 of 34", "| 3. refresh after one new month |");
   }
 
   @Test

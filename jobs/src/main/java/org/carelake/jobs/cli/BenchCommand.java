@@ -14,6 +14,7 @@ import org.carelake.ingestion.generate.EnglishCouncils;
 import org.carelake.ingestion.generate.NationalDataGenerator;
 import org.carelake.ingestion.returns.MeasureCatalogue;
 import org.carelake.jobs.service.Lakehouse;
+import org.carelake.jobs.service.bench.BenchProgress;
 import org.carelake.jobs.service.bench.BenchmarkData;
 import org.carelake.jobs.service.bench.NationalBenchmark;
 import picocli.CommandLine.Command;
@@ -53,6 +54,10 @@ public class BenchCommand implements Callable<Integer> {
   @Option(names = "--sql-port", defaultValue = "10015", paramLabel = "PORT", description = "port of the bench's own SQL endpoint (default ${DEFAULT-VALUE})")
   int sqlPort;
 
+  @Option(names = "--resume", description = {"carry on the last run in this home from its last finished phase, keeping the figures it has",
+      "(a national run takes longer than one sitting); each phase keeps the commit it ran on"})
+  boolean resume;
+
   @Option(names = "--record", paramLabel = "FILE", description = "append the run (machine, date, commit, command, figures) to FILE, e.g. BENCHMARKS.md")
   Path record;
 
@@ -77,13 +82,22 @@ public class BenchCommand implements Callable<Integer> {
     }
     BenchmarkData d = BenchmarkData.of(dataDir);
     Path home = base.resolve("home-" + scale);
-    deleteTree(home);
-    // the benchmark's own fresh warehouse: set before anything starts the SparkSession
+    Path ledgerFile = home.resolve("bench-ledger.json");
+    BenchProgress ledger = resume ? BenchProgress.resume(ledgerFile, dataDir).orElse(null) : null;
+    if (ledger == null) {
+      if (resume) {
+        System.out.println("bench: no run to carry on in " + home + ": starting a new one");
+      }
+      deleteTree(home);
+      ledger = BenchProgress.start(ledgerFile, dataDir);
+    } else {
+      System.out.println("bench: carrying on the run in " + home + " after " + ledger.phases().stream().map(BenchProgress.Phase::name).toList());
+    }
+    // the benchmark's own warehouse: set before anything starts the SparkSession
     lakehouse.properties().setHome(home);
-    long t0 = System.nanoTime();
-    NationalBenchmark.Report report = benchmark.run(d, sqlPort, repeats, p -> System.out.println("bench: " + p),
+    NationalBenchmark.Report report = benchmark.run(d, ledger, commit, sqlPort, repeats, p -> System.out.println("bench: " + p),
         s -> System.out.println("bench: done: " + row(s)));
-    String text = render(report, d, generated, (System.nanoTime() - t0) / 1e9, commit);
+    String text = render(report, ledger, d, generated);
     System.out.println();
     System.out.print(text);
     if (record != null) {
@@ -93,17 +107,26 @@ public class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private String render(NationalBenchmark.Report r, BenchmarkData d, String generated, double seconds, String commit) {
+  private String render(NationalBenchmark.Report r, BenchProgress ledger, BenchmarkData d, String generated) {
+    double seconds = ledger.phases().stream().mapToDouble(BenchProgress.Phase::seconds).sum();
+    // one commit, or which phases ran on which when a run was carried on over several sittings
+    java.util.Map<String, List<String>> byCommit = new java.util.LinkedHashMap<>();
+    ledger.phases().forEach(p -> byCommit.computeIfAbsent(p.commit(), c -> new java.util.ArrayList<>()).add(p.name()));
+    String commit = byCommit.size() == 1 ? byCommit.keySet().iterator().next()
+        : byCommit.entrySet().stream().map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")").collect(java.util.stream.Collectors.joining("; "));
+    String sittings = ledger.phases().stream().map(p -> p.finished().substring(0, 10)).distinct().collect(java.util.stream.Collectors.joining(", "));
     StringBuilder b = new StringBuilder();
     b.append("### ").append(quick ? "Quick run" : "National run").append(", ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE))
         .append("\n\n");
-    b.append("- command: `./carelake bench").append(quick ? " --quick" : "").append(data != null ? " --data <dir>" : "").append("`\n");
+    b.append("- command: `./carelake bench").append(quick ? " --quick" : "").append(data != null ? " --data <dir>" : "")
+        .append(resume ? " --resume" : "").append("`\n");
     b.append("- commit: ").append(commit).append('\n');
+    b.append("- phases finished on: ").append(sittings).append('\n');
     b.append("- machine: ").append(Machine.describe()).append('\n');
     b.append(String.format(Locale.ROOT, "- data: %s%s: %,d return files (%,.0f MB) of history + %,d files for the new month; %d CQC exports%n",
         d.dir().getFileName(), generated, d.historyReturns().size(), d.historyReturnBytes() / 1e6, d.newMonthReturns().size(),
         d.historyCqc().size() + 1));
-    b.append(String.format(Locale.ROOT, "- whole run %.0f s; Spark local[%s], shuffle partitions %s%n%n", seconds,
+    b.append(String.format(Locale.ROOT, "- phases took %.0f s in all; Spark local[%s], shuffle partitions %s%n%n", seconds,
         lakehouse.spark().sparkContext().defaultParallelism(), lakehouse.spark().conf().get("spark.sql.shuffle.partitions")));
     b.append("| step | carelake | reference | ratio | goal | met | peak RSS | peak heap | detail |\n|---|---|---|---|---|---|---|---|---|\n");
     for (NationalBenchmark.Step s : r.steps()) {

@@ -81,124 +81,210 @@ public class NationalBenchmark {
 
   public record Report(List<Step> steps, List<String> notes) {}
 
-  public Report run(BenchmarkData data, int sqlPort, int queryRepeats, Consumer<String> progress, Consumer<Step> done) throws Exception {
+  /** The phases of a run, in order; each is recorded in the ledger when it finishes. */
+  static final List<String> PHASES = List.of("ingest-returns", "ingest-others", "full-build", "peer", "queries", "new-month", "refresh");
+
+  /**
+   * Runs the phases the ledger has not recorded, and reports every step, those kept from earlier sittings included.
+   * A phase stopped part-way is run again whole: landing and builds are atomic per batch and per build, so what it
+   * left behind is either published whole or not at all.
+   */
+  public Report run(BenchmarkData data, BenchProgress ledger, String commit, int sqlPort, int queryRepeats, Consumer<String> progress,
+      Consumer<Step> done) throws Exception {
     Path bundle = bundle(); // before anything runs: a missing bundle must not cost a whole run
     SparkSession spark = lakehouse.spark();
     Path work = lakehouse.home().resolve("bench-work");
     deleteTree(work);
     Files.createDirectories(work);
-    List<Step> steps = new ArrayList<>() {
-      @Override
-      public boolean add(Step s) {
-        done.accept(s); // printed as it completes: a long run's early figures are not lost if it is stopped
-        return super.add(s);
-      }
-    };
-    List<String> notes = new ArrayList<>();
     Lander lander = new Lander(spark);
     MeasureCatalogue catalogue = MeasureCatalogue.load(lakehouse.properties().getSeedsDir());
-    List<String> paths = data.historyReturns().stream().map(p -> p.toAbsolutePath().toString()).toList();
+    Phases phases = new Phases(ledger, commit, progress, done);
 
-    progress.accept("reading the return files once so both sides start with them in the page cache");
-    long lines = spark.read().text(paths.toArray(String[]::new)).count();
-    long csvRows = lines - paths.size();
+    phases.run("ingest-returns", p -> {
+      List<String> paths = data.historyReturns().stream().map(f -> f.toAbsolutePath().toString()).toList();
+      progress.accept("reading the return files once so both sides start with them in the page cache");
+      long lines = spark.read().text(paths.toArray(String[]::new)).count();
+      long csvRows = lines - paths.size();
 
-    progress.accept("reference: plain Spark reads the same " + paths.size() + " CSV files and writes Parquet");
-    PeakMemory.reset();
-    double ref = time(() -> spark.read().schema(RETURN_CSV).option("header", "true").option("mode", "PERMISSIVE").csv(paths.toArray(String[]::new))
-        .write().option("compression", "zstd").parquet(work.resolve("reference-parquet").toString()));
-    PeakMemory.Peak refMemory = PeakMemory.read();
-    deleteTree(work.resolve("reference-parquet"));
-
-    progress.accept("carelake: ingest returns (parse, gate, land with lineage, quarantine, manifest)");
-    PeakMemory.reset();
-    IngestReport[] returns = new IngestReport[1];
-    double ingest = time(() -> returns[0] = new ReturnsIngestor(lander, catalogue, Clock.systemUTC()).ingest(data.historyReturns(), Optional.empty()));
-    steps.add(new Step("1. ingest returns", ingest, "plain Spark CSV → Parquet (zstd)", ref, ratio(ref / ingest), "≥ 0.75×", ref / ingest >= 0.75,
-        PeakMemory.read(), String.format(Locale.ROOT, "%,d files, %,d rows: %,d landed, %,d quarantined (%,.0f rows/s; reference %,.0f rows/s, peak RSS %s)",
-            paths.size(), csvRows, returns[0].landed(), returns[0].quarantined(), csvRows / ingest, csvRows / ref, mb(refMemory.rssBytes()))));
-
-    progress.accept("carelake: the other sources (" + data.historyCqc().size() + " CQC exports, contracts, visits, safeguarding, actions)");
-    PeakMemory.reset();
-    double others = time(() -> {
-      CqcIngestor cqc = new CqcIngestor(lander, new CqcApiSettings(null, 1000, 1, Duration.ofSeconds(1)), Clock.systemUTC());
-      for (Path f : data.historyCqc()) {
-        cqc.ingest(f.toString(), Optional.of(BenchmarkData.snapshotDate(f)));
-      }
-      new ContractRegisterIngestor(lander, Clock.systemUTC()).ingest(data.contracts());
-      new VisitIngestor(lander, Clock.systemUTC()).ingest(data.visits());
-      keys.createKeyFileIfAbsent();
-      new SafeguardingIngestor(lander, keys.require(), Clock.systemUTC()).ingest(data.safeguarding());
-      new ContractActionIngestor(lander, Clock.systemUTC()).ingest(data.contractActions());
-    });
-    steps.add(new Step("   ingest other sources", others, "—", 0, "—", "—", null, PeakMemory.read(),
-        String.format(Locale.ROOT, "%,d rows in raw.cqc_asc_wide, %,d visits, %,d concerns", spark.table("raw.cqc_asc_wide").count(),
-            spark.table("raw.visit_record").count(), spark.table("raw.safeguarding_concern").count())));
-
-    progress.accept("carelake: full build of every model");
-    PeakMemory.reset();
-    WarehouseBuild.Outcome[] full = new WarehouseBuild.Outcome[1];
-    double fullBuild = time(() -> full[0] = build.buildFull());
-    PeakMemory.Peak fullMemory = PeakMemory.read();
-    double fullModels = modelSeconds(full[0]);
-    if (!full[0].passed()) {
-      notes.add("the full build broke a contract: " + full[0].models().stream().filter(m -> !m.passed()).map(ModelRunner.ModelResult::table).toList());
-    }
-    notes.add("full build, slowest models: " + slowest(full[0]));
-
-    for (PeerRebuild peer : peers) {
-      progress.accept("reference: " + peer.name() + " runs the same model SQL over the same Parquet");
+      progress.accept("reference: plain Spark reads the same " + paths.size() + " CSV files and writes Parquet");
       PeakMemory.reset();
-      PeerResult p;
-      try {
-        p = peer.rebuild(spark, work);
-      } catch (RuntimeException e) {
-        // the peer's failure is a result to print, not a reason to lose the other steps
-        steps.add(new Step("2. full rebuild (models)", fullModels, peer.name(), 0, "—", "≤ 2× " + peer.name(), null, fullMemory,
-            peer.name() + " failed: " + e.getMessage()));
-        continue;
-      }
-      PeakMemory.Peak peerMemory = PeakMemory.read();
-      boolean complete = p.failed().isEmpty();
-      steps.add(new Step("2. full rebuild (models)", fullModels, p.engine() + ", same SQL, same Parquet", p.seconds(), ratio(fullModels / p.seconds()),
-          "≤ 2× " + p.engine(), complete ? fullModels / p.seconds() <= 2 : null, fullMemory,
-          String.format(Locale.ROOT, "%d models; %s ran %d of %d%s; %s peak RSS %s%s", full[0].models().size(), p.engine(), p.modelsRun(), p.modelsTotal(),
-              complete ? "" : " (could not run: " + String.join(", ", p.failed()) + ")", p.engine(), mb(peerMemory.rssBytes()),
-              p.detail() == null ? "" : "; " + p.detail())));
-    }
-    steps.add(new Step("   full build (models, contracts, Deequ checks, run history)", fullBuild, "—", 0, "—", "—", null, fullMemory,
-        String.format(Locale.ROOT, "model query and write %.1f s of it; contracts checked on every model", fullModels)));
+      double ref = time(() -> spark.read().schema(RETURN_CSV).option("header", "true").option("mode", "PERMISSIVE").csv(paths.toArray(String[]::new))
+          .write().option("compression", "zstd").parquet(work.resolve("reference-parquet").toString()));
+      PeakMemory.Peak refMemory = PeakMemory.read();
+      deleteTree(work.resolve("reference-parquet"));
 
-    progress.accept("dashboard queries over JDBC");
-    endpointProperties.setPort(sqlPort);
-    String url = endpoint.start().replace("/default", "/marts");
-    List<DashboardQueries.Query> queries = DashboardQueries.fromBundle(bundle);
-    PeakMemory.reset();
-    DashboardQueries.Timings q = DashboardQueries.run(url, queries, queryRepeats);
-    steps.add(new Step("4. dashboard queries (JDBC, p50 / p95)", q.p50(), "p95", q.p95(), String.format(Locale.ROOT, "p95 %.2f s", q.p95()),
-        "p95 < 1 s", q.p95() < 1.0, PeakMemory.read(), String.format(Locale.ROOT, "%d queries × %d runs after a warm-up; max %.2f s; slowest %s (median %.2f s)",
-            q.queries(), queryRepeats, q.max(), q.slowest(), q.slowestMedian())));
-    progress.accept("carelake: a new month arrives (" + data.newMonthReturns().size() + " return files, the CQC export of "
-        + BenchmarkData.snapshotDate(data.newMonthCqc()) + ")");
-    PeakMemory.reset();
-    IngestReport[] month = new IngestReport[1];
-    double monthIngest = time(() -> {
-      month[0] = new ReturnsIngestor(lander, catalogue, Clock.systemUTC()).ingest(data.newMonthReturns(), Optional.empty());
-      new CqcIngestor(lander, new CqcApiSettings(null, 1000, 1, Duration.ofSeconds(1)), Clock.systemUTC())
-          .ingest(data.newMonthCqc().toString(), Optional.of(BenchmarkData.snapshotDate(data.newMonthCqc())));
+      progress.accept("carelake: ingest returns (parse, gate, land with lineage, quarantine, manifest)");
+      PeakMemory.reset();
+      IngestReport[] returns = new IngestReport[1];
+      double ingest = time(() -> returns[0] = new ReturnsIngestor(lander, catalogue, Clock.systemUTC()).ingest(data.historyReturns(), Optional.empty()));
+      p.step(new Step("1. ingest returns", ingest, "plain Spark CSV → Parquet (zstd)", ref, ratio(ref / ingest), "≥ 0.75×", ref / ingest >= 0.75,
+          PeakMemory.read(), String.format(Locale.ROOT, "%,d files, %,d rows: %,d landed, %,d quarantined (%,.0f rows/s; reference %,.0f rows/s, peak RSS %s)",
+              paths.size(), csvRows, returns[0].landed(), returns[0].quarantined(), csvRows / ingest, csvRows / ref, mb(refMemory.rssBytes()))));
     });
-    steps.add(new Step("   ingest the new month", monthIngest, "—", 0, "—", "—", null, PeakMemory.read(),
-        String.format(Locale.ROOT, "%,d return rows landed, and one CQC export", month[0].landed())));
 
-    progress.accept("carelake: refresh the marts after the new month");
-    PeakMemory.reset();
-    WarehouseBuild.Outcome[] refresh = new WarehouseBuild.Outcome[1];
-    double refreshed = time(() -> refresh[0] = build.build());
-    steps.add(new Step("3. refresh after one new month", refreshed, "full build", fullBuild, percent(refreshed / fullBuild), "≤ 5% of full",
-        refreshed / fullBuild <= 0.05, PeakMemory.read(), "slowest models: " + slowest(refresh[0])));
+    phases.run("ingest-others", p -> {
+      progress.accept("carelake: the other sources (" + data.historyCqc().size() + " CQC exports, contracts, visits, safeguarding, actions)");
+      PeakMemory.reset();
+      double others = time(() -> {
+        CqcIngestor cqc = new CqcIngestor(lander, new CqcApiSettings(null, 1000, 1, Duration.ofSeconds(1)), Clock.systemUTC());
+        for (Path f : data.historyCqc()) {
+          cqc.ingest(f.toString(), Optional.of(BenchmarkData.snapshotDate(f)));
+        }
+        new ContractRegisterIngestor(lander, Clock.systemUTC()).ingest(data.contracts());
+        new VisitIngestor(lander, Clock.systemUTC()).ingest(data.visits());
+        keys.createKeyFileIfAbsent();
+        new SafeguardingIngestor(lander, keys.require(), Clock.systemUTC()).ingest(data.safeguarding());
+        new ContractActionIngestor(lander, Clock.systemUTC()).ingest(data.contractActions());
+      });
+      p.step(new Step("   ingest other sources", others, "—", 0, "—", "—", null, PeakMemory.read(),
+          String.format(Locale.ROOT, "%,d rows in raw.cqc_asc_wide, %,d visits, %,d concerns", spark.table("raw.cqc_asc_wide").count(),
+              spark.table("raw.visit_record").count(), spark.table("raw.safeguarding_concern").count())));
+    });
+
+    phases.run("full-build", p -> {
+      progress.accept("carelake: full build of every model");
+      PeakMemory.reset();
+      WarehouseBuild.Outcome[] full = new WarehouseBuild.Outcome[1];
+      double fullBuild = time(() -> full[0] = build.buildFull());
+      PeakMemory.Peak fullMemory = PeakMemory.read();
+      double fullModels = modelSeconds(full[0]);
+      if (!full[0].passed()) {
+        p.note("the full build broke a contract: " + full[0].models().stream().filter(m -> !m.passed()).map(ModelRunner.ModelResult::table).toList());
+      }
+      p.note("full build, slowest models: " + slowest(full[0]));
+      p.step(new Step("   full build (models, contracts, Deequ checks, run history)", fullBuild, "—", 0, "—", "—", null, fullMemory,
+          String.format(Locale.ROOT, "model query and write %.1f s of it; contracts checked on every model", fullModels)));
+      p.figure("full_build_s", fullBuild);
+      p.figure("full_models_s", fullModels);
+      p.figure("full_models", full[0].models().size());
+      p.figure("full_rss", fullMemory.rssBytes());
+      p.figure("full_heap", fullMemory.heapBytes());
+    });
+
+    phases.run("peer", p -> {
+      double fullModels = ledger.figure("full-build", "full_models_s");
+      int modelCount = (int) ledger.figure("full-build", "full_models");
+      PeakMemory.Peak fullMemory = new PeakMemory.Peak((long) ledger.figure("full-build", "full_rss"), (long) ledger.figure("full-build", "full_heap"));
+      for (PeerRebuild peer : peers) {
+        progress.accept("reference: " + peer.name() + " runs the same model SQL over the same Parquet");
+        PeakMemory.reset();
+        PeerResult r;
+        try {
+          r = peer.rebuild(spark, work);
+        } catch (RuntimeException e) {
+          // the peer's failure is a result to print, not a reason to lose the other steps
+          p.step(new Step("2. full rebuild (models)", fullModels, peer.name(), 0, "—", "≤ 2× " + peer.name(), null, fullMemory,
+              peer.name() + " failed: " + e.getMessage()));
+          continue;
+        }
+        PeakMemory.Peak peerMemory = PeakMemory.read();
+        boolean complete = r.failed().isEmpty();
+        p.step(new Step("2. full rebuild (models)", fullModels, r.engine() + ", same SQL, same Parquet", r.seconds(), ratio(fullModels / r.seconds()),
+            "≤ 2× " + r.engine(), complete ? fullModels / r.seconds() <= 2 : null, fullMemory,
+            String.format(Locale.ROOT, "%d models; %s ran %d of %d%s; %s peak RSS %s%s", modelCount, r.engine(), r.modelsRun(), r.modelsTotal(),
+                complete ? "" : " (could not run: " + String.join(", ", r.failed()) + ")", r.engine(), mb(peerMemory.rssBytes()),
+                r.detail() == null ? "" : "; " + r.detail())));
+      }
+    });
+
+    phases.run("queries", p -> {
+      progress.accept("dashboard queries over JDBC");
+      endpointProperties.setPort(sqlPort);
+      String url = endpoint.start().replace("/default", "/marts");
+      List<DashboardQueries.Query> queries = DashboardQueries.fromBundle(bundle);
+      PeakMemory.reset();
+      DashboardQueries.Timings q = DashboardQueries.run(url, queries, queryRepeats);
+      p.step(new Step("4. dashboard queries (JDBC, p50 / p95)", q.p50(), "p95", q.p95(), String.format(Locale.ROOT, "p95 %.2f s", q.p95()),
+          "p95 < 1 s", q.p95() < 1.0, PeakMemory.read(), String.format(Locale.ROOT, "%d queries × %d runs after a warm-up; max %.2f s; slowest %s (median %.2f s)",
+              q.queries(), queryRepeats, q.max(), q.slowest(), q.slowestMedian())));
+    });
+
+    phases.run("new-month", p -> {
+      progress.accept("carelake: a new month arrives (" + data.newMonthReturns().size() + " return files, the CQC export of "
+          + BenchmarkData.snapshotDate(data.newMonthCqc()) + ")");
+      PeakMemory.reset();
+      IngestReport[] month = new IngestReport[1];
+      double monthIngest = time(() -> {
+        month[0] = new ReturnsIngestor(lander, catalogue, Clock.systemUTC()).ingest(data.newMonthReturns(), Optional.empty());
+        new CqcIngestor(lander, new CqcApiSettings(null, 1000, 1, Duration.ofSeconds(1)), Clock.systemUTC())
+            .ingest(data.newMonthCqc().toString(), Optional.of(BenchmarkData.snapshotDate(data.newMonthCqc())));
+      });
+      p.step(new Step("   ingest the new month", monthIngest, "—", 0, "—", "—", null, PeakMemory.read(),
+          String.format(Locale.ROOT, "%,d return rows landed, and one CQC export", month[0].landed())));
+    });
+
+    phases.run("refresh", p -> {
+      double fullBuild = ledger.figure("full-build", "full_build_s");
+      progress.accept("carelake: refresh the marts after the new month");
+      PeakMemory.reset();
+      WarehouseBuild.Outcome[] refresh = new WarehouseBuild.Outcome[1];
+      double refreshed = time(() -> refresh[0] = build.build());
+      p.step(new Step("3. refresh after one new month", refreshed, "full build", fullBuild, percent(refreshed / fullBuild), "≤ 5% of full",
+          refreshed / fullBuild <= 0.05, PeakMemory.read(), "slowest models: " + slowest(refresh[0])));
+    });
 
     deleteTree(work);
-    return new Report(steps, notes);
+    return new Report(ledger.phases().stream().flatMap(ph -> ph.steps().stream()).toList(),
+        ledger.phases().stream().flatMap(ph -> ph.notes().stream()).toList());
+  }
+
+  /** Runs each phase the ledger lacks, and records it when it finishes; a finished one is shown again, not rerun. */
+  private static final class Phases {
+    private final BenchProgress ledger;
+    private final String commit;
+    private final Consumer<String> progress;
+    private final Consumer<Step> done;
+
+    Phases(BenchProgress ledger, String commit, Consumer<String> progress, Consumer<Step> done) {
+      this.ledger = ledger;
+      this.commit = commit;
+      this.progress = progress;
+      this.done = done;
+    }
+
+    interface Body {
+      void run(Recorder r) throws Exception;
+    }
+
+    void run(String name, Body body) throws Exception {
+      Optional<BenchProgress.Phase> kept = ledger.done(name);
+      if (kept.isPresent()) {
+        BenchProgress.Phase k = kept.get();
+        progress.accept(String.format(Locale.ROOT, "%s: kept from %s (commit %s)", name, k.finished(), k.commit()));
+        k.steps().forEach(done);
+        return;
+      }
+      Recorder r = new Recorder(done);
+      long t0 = System.nanoTime();
+      body.run(r);
+      ledger.finish(new BenchProgress.Phase(name, commit, (System.nanoTime() - t0) / 1e9, java.time.Instant.now().toString(), r.steps, r.figures,
+          r.notes));
+    }
+  }
+
+  /** What one phase measured; each step is printed as it completes, so a long run's figures are seen before it ends. */
+  static final class Recorder {
+    private final Consumer<Step> done;
+    final List<Step> steps = new ArrayList<>();
+    final java.util.Map<String, Double> figures = new java.util.LinkedHashMap<>();
+    final List<String> notes = new ArrayList<>();
+
+    Recorder(Consumer<Step> done) {
+      this.done = done;
+    }
+
+    void step(Step s) {
+      done.accept(s);
+      steps.add(s);
+    }
+
+    void figure(String name, double value) {
+      figures.put(name, value);
+    }
+
+    void note(String note) {
+      notes.add(note);
+    }
   }
 
   private static Path bundle() {
