@@ -81,9 +81,6 @@ public class NationalBenchmark {
 
   public record Report(List<Step> steps, List<String> notes) {}
 
-  /** The phases of a run, in order; each is recorded in the ledger when it finishes. */
-  static final List<String> PHASES = List.of("ingest-returns", "ingest-others", "full-build", "peer", "queries", "new-month", "refresh");
-
   /**
    * Runs the phases the ledger has not recorded, and reports every step, those kept from earlier sittings included.
    * A phase stopped part-way is run again whole: landing and builds are atomic per batch and per build, so what it
