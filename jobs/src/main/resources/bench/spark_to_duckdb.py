@@ -233,8 +233,27 @@ def to_json_nulls(node):
     return node
 
 
+# Spark's size(collect_set(x)) (it has no count(DISTINCT x) over a window) is the number of distinct non-NULL x.
+# SQLGlot writes ARRAY_LENGTH(LIST(DISTINCT x) FILTER (WHERE x IS NOT NULL) OVER (...)): the same number, but
+# DuckDB then builds a list for every row of the window. Over stg_return_measure's 888,547 rows (one thread) that
+# took about 20 times as long as COUNT(DISTINCT x) OVER (...), which gives the same answer. Not a change of
+# meaning: the reference should not be slowed by a spelling SQLGlot chose.
+def size_of_collect_set(node):
+    if isinstance(node, exp.ArraySize):
+        inner = node.this
+        agg = inner.this if isinstance(inner, exp.Window) else inner
+        if isinstance(agg, exp.ArrayUniqueAgg):
+            count = exp.Count(this=exp.Distinct(expressions=[agg.this.copy()]))
+            if isinstance(inner, exp.Window):
+                window = inner.copy()
+                window.set("this", count)
+                return window
+            return count
+    return node
+
+
 REWRITES = [trunc_units, from_utc_timestamp, from_json_schema, lateral_stack, date_arithmetic, count_if, day_of_week,
-            percentile, concat_ws_arrays, to_json_nulls]
+            percentile, concat_ws_arrays, to_json_nulls, size_of_collect_set]
 TREE_REWRITES = [date_sequences]
 
 
