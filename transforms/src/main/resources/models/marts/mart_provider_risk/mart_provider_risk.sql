@@ -88,17 +88,19 @@ monthly_returns as (
     where v.return_type = 'monthly'
 ),
 
+-- a negative count or number of hours is invalid (rule IV02 reports it against the return) and is read as no
+-- value here: a provider's error must neither lower a service's risk nor push its score below 0
 workforce as (
     select location_id, period_start,
-           v['WF_VACANCIES'] as vacancies, v['WF_STAFF_EMPLOYED'] as staff,
-           v['WF_AGENCY_HOURS'] as agency_hours, v['KPI_ROTA_HOURS_REQUIRED'] as rota_hours
+           case when v['WF_VACANCIES'] >= 0 then v['WF_VACANCIES'] end as vacancies, case when v['WF_STAFF_EMPLOYED'] >= 0 then v['WF_STAFF_EMPLOYED'] end as staff,
+           case when v['WF_AGENCY_HOURS'] >= 0 then v['WF_AGENCY_HOURS'] end as agency_hours, case when v['KPI_ROTA_HOURS_REQUIRED'] >= 0 then v['KPI_ROTA_HOURS_REQUIRED'] end as rota_hours
     from monthly_returns where recency = 1
 ),
 
 complaints as (
     select location_id,
-           sum(coalesce(v['CC_COMPLAINTS_RECEIVED'], 0)) as received,
-           sum(coalesce(v['CC_COMPLAINTS_UPHELD'], 0)) as upheld
+           sum(coalesce(case when v['CC_COMPLAINTS_RECEIVED'] >= 0 then v['CC_COMPLAINTS_RECEIVED'] end, 0)) as received,
+           sum(coalesce(case when v['CC_COMPLAINTS_UPHELD'] >= 0 then v['CC_COMPLAINTS_UPHELD'] end, 0)) as upheld
     from monthly_returns where recency <= 3
     group by location_id
 ),

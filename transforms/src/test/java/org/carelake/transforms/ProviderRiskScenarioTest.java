@@ -53,7 +53,8 @@ class ProviderRiskScenarioTest {
         // location, provider, vacancies, staff, agency hours, rota hours, complaints received, upheld
         {W, "1-400000001", "12", "24", "900", "3000", "4", "2"},
         {M, "1-400000002", "2", "40", "100", "4000", "1", "0"},
-        {K, "1-400000003", "0", "30", "0", "3200", "0", "0"}};
+        // K's return has negative counts (invalid, IV02): they must not lower its score below 0 (RK03)
+        {K, "1-400000003", "-8", "30", "-50", "3200", "-1", "0"}};
     for (String[] r : returns) {
       f.returnMeasure(r[1], r[0], "monthly", "2025-05-01", at, "WF_VACANCIES", r[2])
           .returnMeasure(r[1], r[0], "monthly", "2025-05-01", at, "WF_STAFF_EMPLOYED", r[3])
@@ -109,6 +110,18 @@ class ProviderRiskScenarioTest {
         .contains("4 safeguarding concern(s) in the last 3 months (1.3 per 10 beds)");
     List<String> kReasons = spark.sql("SELECT reasons FROM marts.mart_provider_risk WHERE location_id = '" + K + "'").first().getList(0);
     assertThat(kReasons).noneMatch(r -> r.startsWith("CQC") || r.contains("safeguarding") || r.contains("overdue") || r.contains("vacancy"));
+  }
+
+  @Test
+  void negativeCountsInAReturnAreReadAsNoValue() {
+    List<Row> rows = spark.sql("SELECT x.c.component, x.c.value, x.c.points FROM (SELECT explode(components) AS c FROM marts.mart_provider_risk "
+        + "WHERE location_id = '" + K + "') x WHERE x.c.component IN ('workforce_vacancies', 'agency_hours', 'complaints') ORDER BY 1")
+        .collectAsList();
+    assertThat(rows).extracting(r -> r.getString(0)).containsExactly("agency_hours", "complaints", "workforce_vacancies");
+    assertThat(rows).allSatisfy(r -> {
+      assertThat(r.getDecimal(1)).as(r.getString(0)).isEqualByComparingTo(BigDecimal.ZERO);
+      assertThat(r.getDecimal(2)).as(r.getString(0)).isEqualByComparingTo(BigDecimal.ZERO);
+    });
   }
 
   @Test
