@@ -92,8 +92,10 @@ monthly_returns as (
 -- value here: a provider's error must neither lower a service's risk nor push its score below 0
 workforce as (
     select location_id, period_start,
-           case when v['WF_VACANCIES'] >= 0 then v['WF_VACANCIES'] end as vacancies, case when v['WF_STAFF_EMPLOYED'] >= 0 then v['WF_STAFF_EMPLOYED'] end as staff,
-           case when v['WF_AGENCY_HOURS'] >= 0 then v['WF_AGENCY_HOURS'] end as agency_hours, case when v['KPI_ROTA_HOURS_REQUIRED'] >= 0 then v['KPI_ROTA_HOURS_REQUIRED'] end as rota_hours
+           case when v['WF_VACANCIES'] >= 0 then v['WF_VACANCIES'] end as vacancies,
+           case when v['WF_STAFF_EMPLOYED'] >= 0 then v['WF_STAFF_EMPLOYED'] end as staff,
+           case when v['WF_AGENCY_HOURS'] >= 0 then v['WF_AGENCY_HOURS'] end as agency_hours,
+           case when v['KPI_ROTA_HOURS_REQUIRED'] >= 0 then v['KPI_ROTA_HOURS_REQUIRED'] end as rota_hours
     from monthly_returns where recency = 1
 ),
 
