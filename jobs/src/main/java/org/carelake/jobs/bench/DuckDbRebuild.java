@@ -107,6 +107,8 @@ public final class DuckDbRebuild {
       s.execute("SET threads = " + threads);
       s.execute("SET memory_limit = '" + memoryLimit + "'");
       s.execute("SET temp_directory = '" + literal(workDir.resolve("tmp").toString()) + "'");
+      // tables are compared with Spark's as multisets, so row order need not be kept (DuckDB then buffers less)
+      s.execute("SET preserve_insertion_order = false");
       s.execute("SET TimeZone = 'UTC'"); // Spark's session time zone (LakehouseSession)
       for (String schema : SCHEMAS) {
         s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);

@@ -57,7 +57,12 @@ public class DuckDbPeer implements NationalBenchmark.PeerRebuild {
       }
     }
     Map<String, List<String>> inputs = IcebergDataFiles.of(spark, landed, workDir.resolve("empty-tables"));
-    DuckDbRebuild.Result r = new DuckDbRebuild(workDir.resolve("duckdb"), Runtime.getRuntime().availableProcessors(), "6GB").run(inputs, duck);
+    // a full GC lets the JVM give back the heap the Spark build grew to, and Spark's cleaner delete that build's
+    // shuffle files (tens of GB at national scale), before DuckDB needs the memory and its own spill space
+    System.gc();
+    // the same memory budget as Spark's: DuckDB may hold as much as this JVM's heap may grow to
+    String memoryLimit = Math.max(1, Runtime.getRuntime().maxMemory() / (1024 * 1024)) + "MB";
+    DuckDbRebuild.Result r = new DuckDbRebuild(workDir.resolve("duckdb"), Runtime.getRuntime().availableProcessors(), memoryLimit).run(inputs, duck);
     List<String> failed = new ArrayList<>(untranslated);
     r.failed().forEach(f -> failed.add(f.table()));
     double modelSeconds = r.models().stream().mapToDouble(DuckDbRebuild.ModelRun::seconds).sum();
@@ -67,8 +72,17 @@ public class DuckDbPeer implements NationalBenchmark.PeerRebuild {
     List<String> differing = same.stream().filter(c -> !c.matches()).map(MartComparison.TableComparison::table).toList();
     String slowest = r.models().stream().sorted(java.util.Comparator.comparingDouble(DuckDbRebuild.ModelRun::seconds).reversed()).limit(5)
         .map(m -> String.format(Locale.ROOT, "%s %.1f s", m.table(), m.seconds())).collect(java.util.stream.Collectors.joining(", "));
-    String detail = String.format(Locale.ROOT, "%d of %d tables identical to Spark's%s; DuckDB's slowest: %s", matching, same.size(),
-        differing.isEmpty() ? "" : " (differ: " + String.join(", ", differing) + ")", slowest);
+    // the first failure is usually the cause of the rest (a model that reads a missing table fails too): say why
+    String firstFailure = r.failed().stream().findFirst()
+        .map(f -> "; first failure, " + f.table() + ": " + oneLine(f.error().orElse("")))
+        .orElse(untranslated.isEmpty() ? "" : "; first failure, " + untranslated.get(0) + ": SQLGlot could not translate it");
+    String detail = String.format(Locale.ROOT, "%d of %d tables identical to Spark's%s; DuckDB's slowest: %s%s", matching, same.size(),
+        differing.isEmpty() ? "" : " (differ: " + String.join(", ", differing) + ")", slowest, firstFailure);
     return new NationalBenchmark.PeerResult("DuckDB", modelSeconds, models.size() - failed.size(), models.size(), failed, detail);
+  }
+
+  static String oneLine(String error) {
+    String line = error.replaceAll("\\s+", " ").strip();
+    return line.length() <= 400 ? line : line.substring(0, 400) + "…";
   }
 }
