@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
  * The benchmark's peer: every model rebuilt by an in-process DuckDB over the same Parquet data files Spark reads.
  * Views {@code raw.x} / {@code ref.x} over {@code read_parquet([...])} of the given files, the macros in
  * {@code bench/macros.sql}, then {@code CREATE OR REPLACE TABLE <layer>.<name> AS <sql>} for each model in order,
- * each timed. A model DuckDB cannot run is recorded with its error (and the run goes on: models that read it then
- * fail too, and say so); nothing is hidden. The database is a file under the work directory, kept after the run so
- * {@link MartComparison} can read the tables.
+ * each timed. A model DuckDB cannot run is recorded with its error, and the run goes on. When the caller hands over
+ * Spark's table for it, DuckDB reads that table (a view over Spark's Parquet) in its place, so the models after it are
+ * still timed on both sides; without one, they fail too and say so. Nothing is hidden: such a model is counted as
+ * failed, and its stand-in is never compared with Spark. The database is a file under the work directory, kept after
+ * the run so {@link MartComparison} can read the tables.
  */
 public final class DuckDbRebuild {
 
@@ -37,8 +39,15 @@ public final class DuckDbRebuild {
     }
   }
 
-  /** One model's outcome: rows and seconds when it ran, else DuckDB's error. */
-  public record ModelRun(String table, double seconds, long rows, Optional<String> error) {
+  /**
+   * One model's outcome: rows and seconds when it ran, else DuckDB's error (seconds then is how long it tried);
+   * {@code fromSpark} when Spark's table stood in for it afterwards.
+   */
+  public record ModelRun(String table, double seconds, long rows, Optional<String> error, boolean fromSpark) {
+    public ModelRun(String table, double seconds, long rows, Optional<String> error) {
+      this(table, seconds, rows, error, false);
+    }
+
     public boolean ok() {
       return error.isEmpty();
     }
@@ -52,6 +61,10 @@ public final class DuckDbRebuild {
 
     public List<ModelRun> failed() {
       return models.stream().filter(m -> !m.ok()).toList();
+    }
+
+    public List<ModelRun> built() {
+      return models.stream().filter(ModelRun::ok).toList();
     }
 
     public boolean allOk() {
@@ -94,6 +107,14 @@ public final class DuckDbRebuild {
    * @param models the models in build order, as DuckDB SQL
    */
   public Result run(Map<String, List<String>> inputs, List<DuckDbModel> models) {
+    return run(inputs, models, Map.of());
+  }
+
+  /**
+   * @param standIns Spark's data files of the models' own tables ({@code table -> Parquet paths}): what DuckDB reads
+   *     in place of a model it could not build
+   */
+  public Result run(Map<String, List<String>> inputs, List<DuckDbModel> models, Map<String, List<String>> standIns) {
     try {
       Files.createDirectories(workDir);
       Files.deleteIfExists(database());
@@ -103,24 +124,21 @@ public final class DuckDbRebuild {
     }
     long start = System.nanoTime();
     List<ModelRun> runs = new ArrayList<>();
-    try (Connection c = open(database()); Statement s = c.createStatement()) {
-      s.execute("SET threads = " + threads);
-      s.execute("SET memory_limit = '" + memoryLimit + "'");
-      s.execute("SET temp_directory = '" + literal(workDir.resolve("tmp").toString()) + "'");
-      // tables are compared with Spark's as multisets, so row order need not be kept (DuckDB then buffers less)
-      s.execute("SET preserve_insertion_order = false");
-      s.execute("SET TimeZone = 'UTC'"); // Spark's session time zone (LakehouseSession)
-      for (String schema : SCHEMAS) {
-        s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+    Connection c = null;
+    try {
+      c = connect();
+      try (Statement s = c.createStatement()) {
+        for (String schema : SCHEMAS) {
+          s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+        }
+        for (Map.Entry<String, List<String>> in : new LinkedHashMap<>(inputs).entrySet()) {
+          s.execute("CREATE OR REPLACE VIEW " + checkedName(in.getKey()) + " AS " + readParquet(in.getKey(), in.getValue()));
+        }
       }
-      for (Map.Entry<String, List<String>> in : new LinkedHashMap<>(inputs).entrySet()) {
-        s.execute("CREATE OR REPLACE VIEW " + checkedName(in.getKey()) + " AS " + readParquet(in.getKey(), in.getValue()));
-      }
-      s.execute(resource("bench/macros.sql"));
       for (DuckDbModel m : models) {
         String table = checkedName(m.table());
         long t0 = System.nanoTime();
-        try {
+        try (Statement s = c.createStatement()) {
           s.execute("CREATE OR REPLACE TABLE " + table + " AS " + m.sql());
           double seconds = (System.nanoTime() - t0) / 1e9;
           long rows;
@@ -130,13 +148,62 @@ public final class DuckDbRebuild {
           }
           runs.add(new ModelRun(m.table(), seconds, rows, Optional.empty()));
         } catch (SQLException e) {
-          runs.add(new ModelRun(m.table(), (System.nanoTime() - t0) / 1e9, 0, Optional.of(e.getMessage())));
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          // after an out-of-memory error DuckDB may invalidate the database: every later statement on this
+          // connection fails. What was committed is in the file, so a new connection carries on from there.
+          if (!usable(c)) {
+            c.close();
+            c = connect();
+          }
+          List<String> spark = standIns.get(m.table());
+          boolean standIn = spark != null && !spark.isEmpty();
+          if (standIn) {
+            try (Statement s = c.createStatement()) {
+              s.execute("DROP TABLE IF EXISTS " + table);
+              s.execute("CREATE OR REPLACE VIEW " + table + " AS " + readParquet(table, spark));
+            }
+          }
+          runs.add(new ModelRun(m.table(), seconds, 0, Optional.of(e.getMessage()), standIn));
         }
       }
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB rebuild could not set up: " + e.getMessage(), e);
+    } finally {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (SQLException ignored) {
+          // the results are recorded; a failing close loses nothing
+        }
+      }
     }
     return new Result(database(), runs, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** A connection to the rebuild's database with the run's settings and macros (settings are per connection). */
+  private Connection connect() throws SQLException {
+    Connection c = open(database());
+    try (Statement s = c.createStatement()) {
+      s.execute("SET threads = " + threads);
+      s.execute("SET memory_limit = '" + memoryLimit + "'");
+      s.execute("SET temp_directory = '" + literal(workDir.resolve("tmp").toString()) + "'");
+      // tables are compared with Spark's as multisets, so row order need not be kept (DuckDB then buffers less)
+      s.execute("SET preserve_insertion_order = false");
+      s.execute("SET TimeZone = 'UTC'"); // Spark's session time zone (LakehouseSession)
+      s.execute(resource("bench/macros.sql"));
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  private static boolean usable(Connection c) {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+      return rs.next();
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   static Connection open(Path database) throws SQLException {

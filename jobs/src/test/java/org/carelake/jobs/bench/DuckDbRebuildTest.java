@@ -127,6 +127,29 @@ class DuckDbRebuildTest {
         .containsExactly(4L, 9L, 2L, 8L, 4L);
   }
 
+  /** A model DuckDB cannot build is replaced by Spark's table, so the models after it still run (and count). */
+  @Test
+  void sparksTableStandsInForAModelDuckDbCannotBuild() throws Exception {
+    Path sparks = tmp.resolve("sparks-broken.parquet");
+    try (Connection c = DuckDbRebuild.open(tmp.resolve("spark-side.duckdb")); Statement s = c.createStatement()) {
+      s.execute("COPY (SELECT * FROM (VALUES ('a', 10), ('b', 20), ('b', 5)) t(grp, n)) TO '" + sparks + "' (FORMAT parquet)");
+    }
+    Map<String, Translation> t = translator.translate(new LinkedHashMap<>(Map.of(
+        "core.broken", "select grp, no_such_column as n from raw.events")));
+    List<DuckDbModel> models = List.of(new DuckDbModel("core.broken", t.get("core.broken").sql()),
+        new DuckDbModel("marts.after", "SELECT grp, sum(n) AS total FROM core.broken GROUP BY grp"),
+        new DuckDbModel("marts.no_stand_in", "SELECT no_such_column FROM raw.events"),
+        new DuckDbModel("marts.after_no_stand_in", "SELECT count(*) AS n FROM marts.no_stand_in"));
+
+    DuckDbRebuild.Result r = new DuckDbRebuild(tmp.resolve("stand-in"), 2, "1GB")
+        .run(inputs, models, Map.of("core.broken", List.of(sparks.toString())));
+
+    assertThat(r.failed()).extracting(DuckDbRebuild.ModelRun::table).containsExactly("core.broken", "marts.no_stand_in", "marts.after_no_stand_in");
+    assertThat(r.failed()).extracting(DuckDbRebuild.ModelRun::fromSpark).containsExactly(true, false, false);
+    assertThat(r.built()).extracting(DuckDbRebuild.ModelRun::table).containsExactly("marts.after");
+    assertThat(rows(r.database(), "SELECT grp, total FROM marts.after ORDER BY grp")).containsExactly("a|10", "b|25");
+  }
+
   /** A rewrite for speed, not meaning: the same answer as Spark, counted without a list per row. */
   @Test
   void sizeOfCollectSetOverAWindowIsCountedDistinct() throws Exception {
@@ -183,12 +206,22 @@ class DuckDbRebuildTest {
     Map<String, List<String>> spark = new LinkedHashMap<>();
     spark.put("marts.a", List.of(same.toString()));
     spark.put("marts.b", List.of(other.toString()));
-    List<MartComparison.TableComparison> cmp = MartComparison.compare(db, spark, Set.of("seen_at"));
+    // DuckDB never built it: that table's comparison fails and says why, and the next one is still compared
+    spark.put("marts.never_built", List.of(other.toString()));
+    spark.put("marts.a_again", List.of(same.toString()));
+    try (Connection c = DuckDbRebuild.open(db); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE marts.a_again AS SELECT * FROM marts.a");
+    }
+    List<MartComparison.TableComparison> cmp = MartComparison.compare(db, spark, Set.of("seen_at"), "512MB");
     assertThat(cmp.get(0).matches()).as(cmp.get(0).toString()).isTrue();
     assertThat(cmp.get(0).ignoredColumns()).containsExactly("seen_at");
     assertThat(cmp.get(1).matches()).isFalse();
     assertThat(cmp.get(1).onlyInSpark()).isEqualTo(1);
     assertThat(cmp.get(1).onlyInDuckdb()).isEqualTo(1);
+    assertThat(cmp.get(2).matches()).isFalse();
+    assertThat(cmp.get(2).error()).contains("never_built");
+    assertThat(cmp.get(3).matches()).as(cmp.get(3).toString()).isTrue();
+    assertThat(cmp.get(3).sparkRows()).isEqualTo(2);
     assertThat(Files.exists(db)).isTrue();
   }
 }

@@ -91,6 +91,11 @@ public final class BenchProgress {
     }
   }
 
+  /** Every figure a finished phase recorded (empty when the phase has not run). */
+  public Map<String, Double> figures(String phase) {
+    return done(phase).map(p -> Map.copyOf(p.figures())).orElse(Map.of());
+  }
+
   /** The figure a finished phase recorded, for a later phase's ratio. */
   public double figure(String phase, String name) {
     return done(phase).map(p -> p.figures().get(name)).orElseThrow(() -> new IllegalStateException(
