@@ -223,17 +223,11 @@ KPI_LATEST = virtual(
     "kpi_latest_period",
     f"""
 SELECT {', '.join(KPI_COLS)}
-FROM (
-  SELECT k.*, row_number() OVER (PARTITION BY k.contract_id, k.kpi_code ORDER BY k.period_start DESC) AS period_recency
-  FROM marts.mart_kpi_compliance k
-  WHERE k.is_period_complete
-    AND k.contract_id IN (SELECT contract_id FROM core.dim_contract WHERE is_active)
-) latest
-WHERE period_recency = 1
+FROM marts.mart_kpi_latest_period
 """,
-    cols_of("marts.mart_kpi_compliance", KPI_COLS),
+    cols_of("marts.mart_kpi_latest_period", KPI_COLS),
     KPI_METRICS,
-    "marts.mart_kpi_compliance: each active contract's KPIs in their latest complete period",
+    "marts.mart_kpi_latest_period: each active contract's KPIs in their latest complete period",
 )
 KPI = physical("marts.mart_kpi_compliance", KPI_METRICS, "Contracted services' KPIs against contract targets per period")
 CRITICAL = physical("marts.mart_critical_failures",

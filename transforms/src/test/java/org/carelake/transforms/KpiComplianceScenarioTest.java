@@ -175,6 +175,31 @@ class KpiComplianceScenarioTest {
         + "AND contract_id = 'C1'").first().getLong(0)).as("home care KPIs do not apply to a care home").isZero();
   }
 
+  /** What the KPI dashboards show: each active contract's KPIs in their latest complete period, one row each. */
+  @Test
+  void theLatestCompletePeriodPerContractAndKpi() {
+    assertThat(spark.sql("SELECT count(*), count(DISTINCT contract_id, kpi_code) FROM marts.mart_kpi_latest_period").first())
+        .satisfies(r -> assertThat(r.getLong(0)).isPositive().isEqualTo(r.getLong(1)));
+    // December is C1's latest complete month (January's returns are not all due at 9 February); November's 100% is older
+    Row mar = spark.sql("SELECT period_start, value_pct, rag, consecutive_breaches FROM marts.mart_kpi_latest_period "
+        + "WHERE contract_id = 'C1' AND kpi_code = 'MAR_AUDITS'").first();
+    assertThat(List.of(mar.get(0).toString(), num(mar.get(1)), mar.get(2), mar.get(3))).containsExactly("2024-12-01", "90", "amber", 1);
+    // a contract that never returned still shows its KPIs, as no data, never 0%
+    assertThat(spark.sql("SELECT DISTINCT rag FROM marts.mart_kpi_latest_period WHERE contract_id = 'C3'").collectAsList())
+        .extracting(r -> r.get(0)).containsExactly("no_data");
+    // every row is a complete period of mart_kpi_compliance, and no contract and KPI has a later complete one
+    assertThat(spark.sql("SELECT count(*) FROM marts.mart_kpi_latest_period l LEFT ANTI JOIN marts.mart_kpi_compliance k "
+        + "ON k.contract_id = l.contract_id AND k.kpi_code = l.kpi_code AND k.period_start = l.period_start AND k.is_period_complete "
+        + "AND k.rag = l.rag").first().getLong(0)).isZero();
+    assertThat(spark.sql("SELECT count(*) FROM marts.mart_kpi_latest_period l JOIN marts.mart_kpi_compliance k "
+        + "ON k.contract_id = l.contract_id AND k.kpi_code = l.kpi_code AND k.is_period_complete AND k.period_start > l.period_start")
+        .first().getLong(0)).isZero();
+    // and every active contract's KPI with a complete period is there
+    assertThat(spark.sql("SELECT count(DISTINCT k.contract_id, k.kpi_code) FROM marts.mart_kpi_compliance k "
+        + "JOIN core.dim_contract c ON c.contract_id = k.contract_id AND c.is_active WHERE k.is_period_complete").first().getLong(0))
+        .isEqualTo(spark.sql("SELECT count(*) FROM marts.mart_kpi_latest_period").first().getLong(0));
+  }
+
   @Test
   void criticalFailuresNameTheirReasons() {
     List<Row> rows = spark.sql("SELECT contract_id, reason_code, subject FROM marts.mart_critical_failures ORDER BY 1, 2, 3").collectAsList();
