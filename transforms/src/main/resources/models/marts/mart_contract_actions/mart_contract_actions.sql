@@ -53,18 +53,29 @@ re_audit as (
     left join policy p on p.action_type = v.action_type
 ),
 
--- the first scheduled or monitoring visit after the action ended, up to as_of_date; a service contracted without a
--- location is visited at any of its provider's locations
-re_audit_visit as (
-    select r.action_id, r.contract_id, min(s.visit_date) as re_audited_on
+-- the scheduled and monitoring visits that can re-audit an action: at the service's location, or, for a service
+-- contracted without a location, at any of its provider's locations. Two equi-joins, one per case: a single join on
+-- "location or (no location and provider)" has no key to hash on and becomes a nested loop over every visit.
+re_audit_candidate as (
+    select r.action_id, r.contract_id, r.end_date, r.as_of_date, s.visit_date, s.visit_type
     from re_audit r
-    join staging.stg_visit s
-      on (s.location_id = r.service_location_id or (r.service_location_id is null and s.provider_id = r.provider_id))
-     and s.visit_type in ('annual_audit', 'proactive', 'enhanced_monitoring')
-     and s.visit_date > r.end_date
-     and s.visit_date <= r.as_of_date
-    where r.re_audit_due is not null
-    group by r.action_id, r.contract_id
+    join staging.stg_visit s on s.location_id = r.service_location_id
+    where r.re_audit_due is not null and r.service_location_id is not null
+    union all
+    select r.action_id, r.contract_id, r.end_date, r.as_of_date, s.visit_date, s.visit_type
+    from re_audit r
+    join staging.stg_visit s on s.provider_id = r.provider_id
+    where r.re_audit_due is not null and r.service_location_id is null
+),
+
+-- the first of them after the action ended, up to as_of_date
+re_audit_visit as (
+    select action_id, contract_id, min(visit_date) as re_audited_on
+    from re_audit_candidate
+    where visit_type in ('annual_audit', 'proactive', 'enhanced_monitoring')
+      and visit_date > end_date
+      and visit_date <= as_of_date
+    group by action_id, contract_id
 )
 
 select

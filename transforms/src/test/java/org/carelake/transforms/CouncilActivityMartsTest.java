@@ -68,7 +68,9 @@ class CouncilActivityMartsTest {
         .visit("V3", PA, A1, "2025-05-20", "reactive", 0, 0, "Inadequate", NA, NA, NA, RI, NA)
         .visit("V4", PA, A1, "2025-07-01", "proactive", 5, 0, GOOD, GOOD, GOOD, GOOD, GOOD, GOOD) // after as_of_date
         .visit("V5", PA, A3, "2024-12-01", "annual_audit", 8, 0, GOOD, GOOD, GOOD, GOOD, GOOD, GOOD)
-        .visit("V6", PA, A3, "2025-03-15", "enhanced_monitoring", 6, 2, RI, GOOD, GOOD, GOOD, RI, RI);
+        .visit("V6", PA, A3, "2025-03-15", "enhanced_monitoring", 6, 2, RI, GOOD, GOOD, GOOD, RI, RI)
+        // at the location of a contract that has ended since: not in the schedule, but it re-audits provider B
+        .visit("V7", PB, B2, "2025-01-15", "proactive", 0, 0, GOOD, GOOD, GOOD, GOOD, GOOD, GOOD);
 
     f.concern("SG01", PA, A1, "2025-01-15", "family", "neglect", true, "2025-03-10", "substantiated", false)
         .concern("SG02", PA, A1, "2025-04-02", "provider", "physical", true, "2025-05-05", "not_substantiated", false)
@@ -90,6 +92,8 @@ class CouncilActivityMartsTest {
         .contractAction("CA5", PA, A1, "default_notice", "2025-07-01", null, "Starts after as_of_date")
         .contractAction("CA6", PA, A2, "default_notice", "2025-04-01", "2025-05-31", "Missed calls")
         .contractAction("CA7", PB, B2, "termination", "2024-06-01", "2024-12-31", "Contract ended")
+        // whole provider, lifted: each service covered is re-audited at its own location, one without a location at any
+        .contractAction("CA9", PB, null, "improvement_notice", "2024-09-01", "2024-11-30", "Medication audit across the provider")
         // names a location the council has no contract at: covers no service
         .contractAction("CA8", PA, X, "improvement_notice", "2025-02-01", null, "Wrong location");
     f.land();
@@ -107,7 +111,7 @@ class CouncilActivityMartsTest {
             || r.table().equals("marts.mart_contract_actions"))
         .extracting(ModelRunner.ModelResult::table, ModelRunner.ModelResult::rows)
         .containsExactly(tuple("marts.mart_visit_schedule", 4L), tuple("marts.mart_safeguarding_trends", 64L),
-            tuple("marts.mart_contract_actions", 7L));
+            tuple("marts.mart_contract_actions", 10L));
     assertThat(spark.sql("SELECT as_of_date FROM core.dim_as_of").first().get(0).toString()).isEqualTo("2025-06-15");
   }
 
@@ -225,7 +229,12 @@ class CouncilActivityMartsTest {
             // lifted, re-audit not due yet
             "[CA6, C2, location, " + A2 + ", home_support, true, lifted, 60, true, 3, 2025-08-31, null, false]",
             // history: the contract it covered has ended since
-            "[CA7, C6, location, " + B2 + ", care_home_older_people, false, lifted, 213, true, null, null, null, false]");
+            "[CA7, C6, location, " + B2 + ", care_home_older_people, false, lifted, 213, true, null, null, null, false]",
+            // whole provider, lifted: no visit at B1 since, so overdue; the service without a location is re-audited by the
+            // visit at B2, as is the ended contract at B2 it covered then
+            "[CA9, C4, provider, " + B1 + ", supported_living, true, lifted, 90, true, 3, 2025-02-28, null, true]",
+            "[CA9, C5, provider, null, home_support, true, lifted, 90, true, 3, 2025-02-28, 2025-01-15, false]",
+            "[CA9, C6, provider, " + B2 + ", care_home_older_people, false, lifted, 90, true, 3, 2025-02-28, 2025-01-15, false]");
   }
 
   @Test
@@ -237,7 +246,7 @@ class CouncilActivityMartsTest {
     assertThat(report.results()).extracting(DatasetCheckRunner.Result::code, DatasetCheckRunner.Result::status).containsExactly(
         tuple("VS01", Deequ.Status.PASSED), tuple("VS02", Deequ.Status.PASSED), tuple("SG01", Deequ.Status.PASSED),
         tuple("SG02", Deequ.Status.PASSED), tuple("CA01", Deequ.Status.PASSED), tuple("CA02", Deequ.Status.PASSED),
-        // CA8 names a location with no contract: 6 of the 7 actions started by as_of_date reach the register
+        // CA8 names a location with no contract: 7 of the 8 actions started by as_of_date reach the register
         tuple("CA03", Deequ.Status.FAILED));
   }
 }
