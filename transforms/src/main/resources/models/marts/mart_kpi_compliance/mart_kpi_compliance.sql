@@ -87,8 +87,10 @@ scored as (
         p.returns_with_inputs,
         case when p.returns_with_inputs > 0 then p.numerator end as numerator,
         case when p.returns_with_inputs > 0 then p.denominator end as denominator,
+        -- narrower operands so the quotient keeps 14 decimals before rounding to 2: at the sums' own precision Spark
+        -- keeps only 6, and rounding twice turned 16,030 of 16,671 (96.1549997%) into 96.16
         case when p.returns_with_inputs > 0 and p.denominator > 0
-             then round(100 * p.numerator / p.denominator, 2) end as value_pct
+             then round(cast(100 * p.numerator as decimal(24, 4)) / cast(p.denominator as decimal(20, 4)), 2) end as value_pct
     from per_period p
     join (select distinct contract_id, provider_id, location_id, location_name, service_type, kpi_code, kpi_name, assessed,
                           target_pct, direction, is_critical from services) s
