@@ -252,8 +252,24 @@ def size_of_collect_set(node):
     return node
 
 
+# Spark's round(a / b, n) rounds half up: over decimals an exact quotient, over integers and doubles the double's
+# shortest decimal text. DuckDB divides decimals in DOUBLE and rounds the binary value, so 100 * 87 / 4000 is 2.175 to
+# Spark (2.18) and 2.17499999... to DuckDB (2.17). Round the quotient as DECIMAL(38, 10) (2.1750000000) and give back
+# the DOUBLE DuckDB would have given: the same type, Spark's rounding.
+def round_quotient(node):
+    if isinstance(node, exp.Round) and not node.meta.get("carelake_round"):
+        inner = node.this
+        while isinstance(inner, exp.Paren):
+            inner = inner.this
+        if isinstance(inner, exp.Div):
+            node.meta["carelake_round"] = True
+            node.set("this", exp.cast(node.this, exp.DataType.build("DECIMAL(38, 10)")))
+            return exp.cast(node, exp.DataType.build("DOUBLE"))
+    return node
+
+
 REWRITES = [trunc_units, from_utc_timestamp, from_json_schema, lateral_stack, date_arithmetic, count_if, day_of_week,
-            percentile, concat_ws_arrays, to_json_nulls, size_of_collect_set]
+            percentile, concat_ws_arrays, to_json_nulls, size_of_collect_set, round_quotient]
 TREE_REWRITES = [date_sequences]
 
 
