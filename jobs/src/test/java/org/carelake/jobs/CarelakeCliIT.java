@@ -183,7 +183,8 @@ class CarelakeCliIT {
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     String md = Files.readString(record);
     assertThat(md).contains("| 1. ingest returns |", "| 2. full rebuild (models) |", "| 3. refresh after one new month |",
-        "| 4. dashboard queries (JDBC, p50 / p95) |", "- commit: ", "- machine: ");
+        "| 4. dashboard queries (JDBC, p50 / p95) |", "- commit: ", "- machine: ",
+        "### Quick run, ", "- command: `./carelake bench --quick --services 160 --months 2 --repeats 1`");
     assertThat(md).contains("DuckDB ran 35 of 35", "35 of 35 tables DuckDB built identical to Spark's").doesNotContain("failed", "broke a contract");
     assertThat(md).containsPattern("\\| 1\\. ingest returns \\| [0-9.]+ s \\| plain Spark CSV → Parquet \\(zstd\\): [0-9.]+ s \\| [0-9.]+× \\|");
 

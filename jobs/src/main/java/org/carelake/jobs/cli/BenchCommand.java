@@ -107,6 +107,16 @@ public class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** "National run" only for the national data set's size: a run at another size says which. */
+  private String title() {
+    if (quick) {
+      return "Quick run";
+    }
+    boolean national = (services == null || services == 34_000) && (months == null || months == 60);
+    return national ? "National run" : String.format(Locale.ROOT, "Run at %,d services and %d months",
+        services != null ? services : 34_000, months != null ? months : 60);
+  }
+
   private String render(NationalBenchmark.Report r, BenchProgress ledger, BenchmarkData d, String generated) {
     double seconds = ledger.phases().stream().mapToDouble(BenchProgress.Phase::seconds).sum();
     // one commit, or which phases ran on which when a run was carried on over several sittings
@@ -116,10 +126,11 @@ public class BenchCommand implements Callable<Integer> {
         : byCommit.entrySet().stream().map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")").collect(java.util.stream.Collectors.joining("; "));
     String sittings = ledger.phases().stream().map(p -> p.finished().substring(0, 10)).distinct().collect(java.util.stream.Collectors.joining(", "));
     StringBuilder b = new StringBuilder();
-    b.append("### ").append(quick ? "Quick run" : "National run").append(", ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE))
+    b.append("### ").append(title()).append(", ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE))
         .append("\n\n");
     b.append("- command: `./carelake bench").append(quick ? " --quick" : "").append(data != null ? " --data <dir>" : "")
-        .append(resume ? " --resume" : "").append("`\n");
+        .append(services != null ? " --services " + services : "").append(months != null ? " --months " + months : "")
+        .append(repeats != 5 ? " --repeats " + repeats : "").append(resume ? " --resume" : "").append("`\n");
     b.append("- commit: ").append(commit).append('\n');
     b.append("- phases finished on: ").append(sittings).append('\n');
     b.append("- machine: ").append(Machine.describe()).append('\n');
