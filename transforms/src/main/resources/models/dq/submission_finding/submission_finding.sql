@@ -13,17 +13,25 @@ submissions as (
     select * from dq.submission_values
 ),
 
+-- received returns with their values; joined before the mandatory measures multiply them, so no shuffle moves
+-- a row per expected measure (and none reads the measure fact: the values are submission_values' maps)
+received as (
+    select s.submission_id, s.provider_id, s.location_id, s.return_type, s.period_start, v.t
+    from core.fct_submission s
+    left join submissions v on v.submission_id = s.submission_id
+    where s.is_received
+),
+
 missing_measure as (
     select s.provider_id, s.location_id, s.return_type, s.period_start, 'MM01' as rule_code, m.measure_code,
-           f.value_text as value,
+           s.t[m.measure_code] as value,
            concat(m.measure_code, ' (', m.description, ') is mandatory for ', replace(c.measure_group, '_', ' '), ' services and ',
-                  case when f.measure_code is null then 'has no row' else 'is blank' end) as evidence
-    from core.fct_submission s
+                  case when coalesce(array_contains(map_keys(s.t), m.measure_code), false) then 'is blank' else 'has no row' end) as evidence
+    from received s
     join contracts c on c.location_id = s.location_id
     join core.dim_measure m
       on m.return_type = s.return_type and m.is_mandatory and (m.applies_to = 'all' or m.applies_to = c.measure_group)
-    left join core.fct_return_measure f on f.submission_id = s.submission_id and f.measure_code = m.measure_code
-    where s.is_received and (f.measure_code is null or f.value_text is null)
+    where s.t[m.measure_code] is null
 ),
 
 invalid_value as (
@@ -109,13 +117,24 @@ cross_source as (
     group by s.provider_id, s.location_id, s.return_type, s.period_start
 ),
 
+-- the median of the last three returns' values of the measure, from lag() rather than a percentile per row: of
+-- three values the middle one, of two their mean, as percentile(x, 0.5) gives (in double)
 history as (
     select *,
-        percentile(value_num, 0.5) over (partition by location_id, return_type, measure_code order by period_start
-                                         rows between 3 preceding and 1 preceding) as recent_median
-    from core.fct_return_measure
-    -- negative values are invalid (IV02) and would distort the median
-    where value_num >= 0 and unit in ('count', 'hours')
+        case when p3 is not null then cast(greatest(least(p1, p2), least(greatest(p1, p2), p3)) as double)
+             when p2 is not null then 0.5 * cast(p1 as double) + 0.5 * cast(p2 as double)
+             else cast(p1 as double)
+        end as recent_median
+    from (
+        select *,
+            lag(value_num, 1) over w as p1,
+            lag(value_num, 2) over w as p2,
+            lag(value_num, 3) over w as p3
+        from core.fct_return_measure
+        -- negative values are invalid (IV02) and would distort the median
+        where value_num >= 0 and unit in ('count', 'hours')
+        window w as (partition by location_id, return_type, measure_code order by period_start)
+    ) lagged
 ),
 
 jumps as (
@@ -126,19 +145,20 @@ jumps as (
       and ((value_num >= 10 * recent_median and value_num >= 20) or (value_num * 10 <= recent_median and recent_median >= 20))
 ),
 
+-- a return whose values all equal the previous return's: the same measures with the same values, a blank matching
+-- a blank (a measure left empty both times is still a copy); the maps' sorted entries compare nulls as equal
 copies as (
-    select o.provider_id, o.location_id, o.return_type, o.period_start, 'HA02' as rule_code, cast(null as string) as measure_code,
+    select provider_id, location_id, return_type, period_start, 'HA02' as rule_code, cast(null as string) as measure_code,
            cast(null as string) as value,
-           concat('all ', count(*), ' values equal those of the return for ', cast(first(o.previous_period_start) as string)) as evidence
-    from submissions o
-    join core.fct_return_measure a on a.submission_id = o.submission_id
-    left join core.fct_return_measure b on b.submission_id = o.previous_submission_id and b.measure_code = a.measure_code
-    where o.previous_submission_id is not null
-    group by o.provider_id, o.location_id, o.return_type, o.period_start
-    -- the same measures with the same values, a blank matching a blank (a measure left empty both times is still a copy)
-    having count(a.value_text) >= 3
-       and count_if(b.measure_code is not null and b.value_text <=> a.value_text) = count(*)
-       and count(*) = first(o.previous_measure_count)
+           concat('all ', measure_count, ' values equal those of the return for ', cast(previous_period_start as string)) as evidence
+    from (
+        select *, lag(t) over (partition by location_id, return_type order by period_start) as previous_t
+        from submissions
+    ) paired
+    where previous_submission_id is not null
+      and value_count >= 3
+      and measure_count = previous_measure_count
+      and array_sort(map_entries(t)) = array_sort(map_entries(previous_t))
 ),
 
 ledger as (

@@ -17,7 +17,8 @@ returns as (
         f.submission_id, f.provider_id, f.location_id, f.return_type, f.period_start,
         first(f.period_end) as period_end,
         map_from_entries(collect_list(struct(f.measure_code, f.value_num))) as v,
-        map_from_entries(collect_list(struct(f.measure_code, f.value_text))) as t
+        map_from_entries(collect_list(struct(f.measure_code, f.value_text))) as t,
+        count(f.value_text) as value_count
     from core.fct_return_measure f
     group by f.submission_id, f.provider_id, f.location_id, f.return_type, f.period_start
 )
@@ -26,6 +27,7 @@ select
     r.submission_id, r.provider_id, r.location_id, r.return_type, r.period_start, r.period_end,
     r.v, r.t,
     cardinality(r.t) as measure_count,
+    cast(r.value_count as int) as value_count,
     c.measure_group, c.capacity_beds, c.cqc_beds,
     lag(r.submission_id) over w as previous_submission_id,
     lag(r.period_start) over w as previous_period_start,

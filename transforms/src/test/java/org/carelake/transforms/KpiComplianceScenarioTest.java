@@ -319,6 +319,28 @@ class KpiComplianceScenarioTest {
         .containsExactly(tuple("2024-11-01", "history_anomaly", "warning", "all 4 values equal those of the return for 2024-10-01"));
   }
 
+  @Test
+  void aJumpIsJudgedAgainstTheMedianOfTheLastThreeValidValues() {
+    // B's agency hours month by month; November's negative figure is invalid (IV02) and left out of the median
+    String[][] months = {{"2024-10-01", "30"}, {"2024-11-01", "-5"}, {"2024-12-01", "50"}, {"2025-01-01", "400"},
+        {"2025-02-01", "2"}, {"2025-03-01", "60"}};
+    RawFixtures upload = new RawFixtures(spark);
+    for (String[] m : months) {
+      upload.returnMeasure(PB, B, "monthly", m[0], LocalDate.parse(m[0]).plusMonths(1).plusDays(3) + "T09:00:00+00:00",
+          "WF_AGENCY_HOURS", m[1]);
+    }
+    List<SubmissionFinding> found = new SubmissionValidator(spark).validate(upload.returnRows());
+    // December: 50 against 30 alone; January: 400 against the mean of the two before (30, 50); February: 2 against
+    // the middle of three (30, 50, 400); March: 60 against the middle of 50, 400 and 2
+    assertThat(found).filteredOn(f -> f.ruleCode().equals("HA01"))
+        .extracting(f -> f.periodStart().toString(), SubmissionFinding::measureCode, SubmissionFinding::evidence)
+        .containsExactly(
+            tuple("2025-01-01", "WF_AGENCY_HOURS", "WF_AGENCY_HOURS 400 against a median of 40.0 in the last three returns"),
+            tuple("2025-02-01", "WF_AGENCY_HOURS", "WF_AGENCY_HOURS 2 against a median of 50.0 in the last three returns"));
+    assertThat(found).filteredOn(f -> f.ruleCode().equals("IV02")).extracting(f -> f.periodStart().toString())
+        .containsExactly("2024-11-01");
+  }
+
   private static String num(Object o) {
     return o == null ? null : ((BigDecimal) o).stripTrailingZeros().toPlainString();
   }
